@@ -4,6 +4,8 @@
 const major = Number(process.versions.node.split('.')[0]);
 console.log(`node ${process.version} (${process.execPath})`);
 if (major !== 22) {
-  console.error(`expected Node 22, got ${process.version}: run through npm scripts (npm ci installs Node 22)`);
+  console.error(
+    `expected Node 22, got ${process.version}: run through npm scripts (npm ci installs Node 22)`,
+  );
   process.exit(1);
 }

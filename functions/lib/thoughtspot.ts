@@ -1,0 +1,251 @@
+import * as z from 'zod';
+import {
+  RateLimitedError,
+  ServiceError,
+  ThoughtSpotError,
+  ThoughtSpotTimeoutError,
+} from './errors.js';
+import type { Provisioning } from './identity.js';
+
+/**
+ * ThoughtSpot REST v2 token client: POST /api/rest/2.0/auth/token/{full,object}.
+ * One deadline covers every attempt; network errors, 5xx and 429 are retried with
+ * jittered backoff while the deadline allows. The secret key goes only into the
+ * request body: never into an error, a log field or a trace.
+ */
+
+export interface MintRequest {
+  username: string;
+  orgId: number;
+  secretKey: string;
+  validitySeconds: number;
+  objectId?: string;
+  /** Present: JIT-provision the user (auto_create) with these details. */
+  provision?: Provisioning;
+}
+
+export interface MintedToken {
+  token: string;
+  expiresAtMillis: number;
+  orgId: number;
+  username: string;
+  tokenType: 'full' | 'object';
+}
+
+/** What the caller may log about the upstream exchange. */
+export interface UpstreamTrace {
+  attempts: number;
+  status?: number;
+  latencyMs?: number;
+}
+
+/** ThoughtSpot refused the request (400/401/403): the key, the user, or trusted auth itself. */
+export class TokenRejectedError extends Error {
+  override name = 'TokenRejectedError';
+  constructor(
+    readonly status: number,
+    /** ThoughtSpot's own error code from the body, e.g. 10097 "wrong secret key". */
+    readonly upstreamCode: number | undefined,
+  ) {
+    super(`ThoughtSpot answered ${status}${upstreamCode ? ` (code ${upstreamCode})` : ''}`);
+  }
+}
+
+export type MintToken = (request: MintRequest, trace: UpstreamTrace) => Promise<MintedToken>;
+
+export interface ThoughtSpotClientOptions {
+  host: string;
+  timeoutMs: number;
+  maxAttempts?: number;
+  /** First backoff step; each retry doubles it, with jitter. */
+  backoffBaseMs?: number;
+  fetch?: typeof globalThis.fetch;
+  random?: () => number;
+  now?: () => number;
+}
+
+/** The fields we rely on; ThoughtSpot's Token model has more, which we ignore. */
+const TokenResponseSchema = z.object({
+  token: z.string().min(1),
+  expiration_time_in_millis: z.number().int().positive(),
+  creation_time_in_millis: z.number().optional(),
+  scope: z
+    .object({
+      access_type: z.string().nullish(),
+      org_id: z.number().int().nullish(),
+      metadata_id: z.string().nullish(),
+    })
+    .nullish(),
+  valid_for_username: z.string().nullish(),
+  valid_for_user_id: z.string().nullish(),
+});
+
+/** ThoughtSpot's error body varies by version: {error:{message:{code}}} or {error:{code}}. */
+export function upstreamErrorCode(body: string): number | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  for (let depth = 0; depth < 4 && value !== null && typeof value === 'object'; depth++) {
+    const record = value as Record<string, unknown>;
+    if (typeof record.code === 'number') return record.code;
+    value = record.error ?? record.message;
+  }
+  return undefined;
+}
+
+/** Retry-After in ms: delta-seconds or an HTTP date. */
+function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/** Leave an attempt at least this long before the deadline, or don't start it. */
+const MIN_ATTEMPT_MS = 100;
+
+export function createThoughtSpotClient(options: ThoughtSpotClientOptions): MintToken {
+  const {
+    host,
+    timeoutMs,
+    maxAttempts = 3,
+    backoffBaseMs = 100,
+    fetch = globalThis.fetch,
+    random = Math.random,
+    now = Date.now,
+  } = options;
+
+  function requestBody(request: MintRequest): string {
+    const { provision } = request;
+    return JSON.stringify({
+      username: request.username,
+      secret_key: request.secretKey,
+      // Always name the Org: without it ThoughtSpot's sources disagree on which Org is meant.
+      org_id: request.orgId,
+      validity_time_in_sec: request.validitySeconds,
+      auto_create: provision !== undefined,
+      ...(request.objectId !== undefined && { object_id: request.objectId }),
+      ...(provision?.email !== undefined && { email: provision.email }),
+      ...(provision?.displayName !== undefined && { display_name: provision.displayName }),
+      ...(provision?.groups !== undefined && { group_identifiers: provision.groups }),
+    });
+  }
+
+  function parseToken(text: string, request: MintRequest): MintedToken {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
+    }
+    const parsed = TokenResponseSchema.safeParse(json);
+    if (!parsed.success)
+      throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
+    const orgId = parsed.data.scope?.org_id;
+    // A token scoped to another Org than asked for must never reach the caller.
+    if (typeof orgId === 'number' && orgId !== request.orgId) {
+      throw new ThoughtSpotError('ThoughtSpot returned a token for a different Org.');
+    }
+    return {
+      token: parsed.data.token,
+      expiresAtMillis: parsed.data.expiration_time_in_millis,
+      orgId: request.orgId,
+      username: request.username,
+      tokenType: request.objectId === undefined ? 'full' : 'object',
+    };
+  }
+
+  return async function mintToken(request, trace) {
+    const started = now();
+    const deadline = started + timeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const url = `${host}/api/rest/2.0/auth/token/${request.objectId === undefined ? 'full' : 'object'}`;
+    const body = requestBody(request);
+    let failure: ServiceError = new ThoughtSpotError();
+
+    /** Waits before the next attempt when the deadline leaves room; false if it doesn't. */
+    const backoff = async (attempt: number, wantedMs?: number): Promise<boolean> => {
+      if (attempt >= maxAttempts) return false;
+      const step = backoffBaseMs * 2 ** (attempt - 1);
+      const delay = wantedMs ?? step / 2 + random() * (step / 2);
+      if (now() + delay > deadline - MIN_ATTEMPT_MS) return false;
+      await sleep(delay, signal);
+      return true;
+    };
+
+    try {
+      for (let attempt = 1; ; attempt++) {
+        trace.attempts = attempt;
+        let response: Response;
+        try {
+          response = await fetch(url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              accept: 'application/json',
+              'user-agent': 'thoughtspot-token-service',
+            },
+            body,
+            signal,
+          });
+        } catch (error) {
+          if (signal.aborted) throw error;
+          failure = new ThoughtSpotError('ThoughtSpot could not be reached.', { cause: error });
+          if (await backoff(attempt)) continue;
+          throw failure;
+        }
+        trace.status = response.status;
+        const text = await response.text();
+
+        if (response.ok) return parseToken(text, request);
+        if (response.status === 400 || response.status === 401 || response.status === 403) {
+          throw new TokenRejectedError(response.status, upstreamErrorCode(text));
+        }
+        if (response.status === 429) {
+          const header = response.headers.get('retry-after');
+          const wait = retryAfterMs(header, now());
+          // Passed on to the caller, so only a well-formed value.
+          const safeHeader =
+            header !== null && /^[\w ,:+-]{1,64}$/.test(header) ? header : undefined;
+          failure = new RateLimitedError(safeHeader);
+          if (await backoff(attempt, wait)) continue;
+          throw failure;
+        }
+        if (response.status >= 500) {
+          failure = new ThoughtSpotError(`ThoughtSpot answered ${response.status}.`);
+          if (await backoff(attempt)) continue;
+          throw failure;
+        }
+        // 404, 405, 415...: the host is not a ThoughtSpot REST v2 API; retrying won't help.
+        throw new ThoughtSpotError(`ThoughtSpot answered ${response.status}.`);
+      }
+    } catch (error) {
+      if (
+        signal.aborted &&
+        !(error instanceof ServiceError) &&
+        !(error instanceof TokenRejectedError)
+      ) {
+        throw new ThoughtSpotTimeoutError(undefined, { cause: failure });
+      }
+      throw error;
+    } finally {
+      trace.latencyMs = now() - started;
+    }
+  };
+}

@@ -1,0 +1,151 @@
+import * as z from 'zod';
+import { InvalidRequestError } from '../lib/errors.js';
+import type { CallerIdentity } from '../lib/identity.js';
+
+/** What each route accepts. Anything else, a username from a browser in particular, is a 400. */
+
+/** Bodies above this are refused before parsing (SPEC §3 "body too large"). */
+export const MAX_BODY_BYTES = 8 * 1024;
+
+const OrgId = z.number().int().min(0).max(2_147_483_647);
+const ObjectId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, { error: 'must be an object GUID' });
+const Validity = z.number().int().min(1).max(2_147_483_647);
+const Digits = z
+  .string()
+  .regex(/^\d{1,10}$/, { error: 'must be a non-negative integer' })
+  .transform(Number);
+
+/** POST /token body. */
+export const BrowserBodySchema = z.strictObject({
+  org_id: OrgId.optional(),
+  object_id: ObjectId.optional(),
+  validity_time_in_sec: Validity.optional(),
+});
+
+/** GET /token query string: the same fields, as text. */
+export const BrowserQuerySchema = z.strictObject({
+  org_id: Digits.pipe(OrgId).optional(),
+  object_id: ObjectId.optional(),
+  validity_time_in_sec: Digits.pipe(Validity).optional(),
+});
+
+/** POST /backend/token body: the app's own backend (IAM-authorized) names the user. */
+export const BackendBodySchema = z.strictObject({
+  username: z.string().trim().min(1).max(255),
+  org_id: OrgId,
+  object_id: ObjectId.optional(),
+  validity_time_in_sec: Validity.optional(),
+  email: z.string().trim().min(3).max(320).optional(),
+  display_name: z.string().trim().min(1).max(255).optional(),
+  groups: z.array(z.string().trim().min(1).max(255)).max(200).optional(),
+});
+
+export interface TokenOptions {
+  orgId?: number;
+  objectId?: string;
+  validitySeconds?: number;
+}
+
+/** The slice of an HTTP API (payload 2.0) event that carries input. */
+export interface RequestInput {
+  headers?: Readonly<Record<string, string | undefined>>;
+  queryStringParameters?: Readonly<Record<string, string | undefined>>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+function describe(error: z.ZodError): string {
+  const text = error.issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return `unknown field(s) ${issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(', ')}`;
+      }
+      const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
+      return `${field} ${issue.message}`;
+    })
+    .join('; ');
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InvalidRequestError(`Invalid request: ${describe(result.error)}.`);
+  return result.data;
+}
+
+function header(input: RequestInput, name: string): string | undefined {
+  // HTTP API lower-cases header names in payload 2.0.
+  return input.headers?.[name];
+}
+
+/** Reads a JSON object body, refusing oversize, non-JSON and invalid bodies before zod sees them. */
+export function readJsonBody(input: RequestInput): unknown {
+  const raw = input.body;
+  if (raw === undefined || raw === '') return {};
+  // Check the size before decoding or parsing anything: base64 is 4 chars per 3 bytes.
+  const bytes = input.isBase64Encoded
+    ? Math.floor((raw.length * 3) / 4)
+    : Buffer.byteLength(raw, 'utf8');
+  if (bytes > MAX_BODY_BYTES) {
+    throw new InvalidRequestError(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  }
+  const contentType = header(input, 'content-type');
+  if (contentType !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new InvalidRequestError('The body must be JSON (Content-Type: application/json).');
+  }
+  const text = input.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError('The body is not valid JSON.');
+  }
+}
+
+const toOptions = (input: {
+  org_id?: number | undefined;
+  object_id?: string | undefined;
+  validity_time_in_sec?: number | undefined;
+}): TokenOptions => ({
+  ...(input.org_id !== undefined && { orgId: input.org_id }),
+  ...(input.object_id !== undefined && { objectId: input.object_id }),
+  ...(input.validity_time_in_sec !== undefined && { validitySeconds: input.validity_time_in_sec }),
+});
+
+/** GET /token: options from the query string only. */
+export function browserGetOptions(input: RequestInput): TokenOptions {
+  return toOptions(parse(BrowserQuerySchema, input.queryStringParameters ?? {}));
+}
+
+/** POST /token: options from the JSON body only. */
+export function browserPostOptions(input: RequestInput): TokenOptions {
+  if (Object.keys(input.queryStringParameters ?? {}).length > 0) {
+    throw new InvalidRequestError(
+      'POST /token takes its input in the JSON body, not the query string.',
+    );
+  }
+  return toOptions(parse(BrowserBodySchema, readJsonBody(input)));
+}
+
+/** POST /backend/token: the trusted caller names the user, the Org and any provisioning. */
+export function backendRequest(input: RequestInput): {
+  identity: CallerIdentity;
+  options: TokenOptions;
+} {
+  const body = parse(BackendBodySchema, readJsonBody(input));
+  const provisioning = {
+    ...(body.email !== undefined && { email: body.email }),
+    ...(body.display_name !== undefined && { displayName: body.display_name }),
+    ...(body.groups !== undefined && { groups: body.groups }),
+  };
+  const identity: CallerIdentity = {
+    username: body.username,
+    orgIds: [body.org_id],
+    // Naming any provisioning detail asks for just-in-time provisioning (auto_create).
+    ...(Object.keys(provisioning).length > 0 && { provision: provisioning }),
+  };
+  return { identity, options: toOptions(body) };
+}
