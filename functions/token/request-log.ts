@@ -66,6 +66,7 @@ export const requestLog = (
     else if (code) logger.warn('token request refused', fields);
     else logger.info('token issued', fields);
 
+    metrics.addMetric('Requests', MetricUnit.Count, 1);
     if (!code) metrics.addMetric('TokensIssued', MetricUnit.Count, 1);
     if (code) {
       const single = metrics.singleMetric();

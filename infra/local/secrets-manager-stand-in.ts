@@ -1,0 +1,186 @@
+// A local AWS Secrets Manager that speaks the real AWS JSON 1.1 protocol, so the
+// real SDK v3 client (endpoint or AWS_ENDPOINT_URL_SECRETS_MANAGER) runs against
+// it unchanged. Signatures are not verified; any fake credentials work. Used by
+// integration tests, `npm start` and benchmarks. Never logs secret values.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import * as z from 'zod';
+import {
+  BodyTooLargeError,
+  type ListeningServer,
+  listen,
+  readBody,
+  resetConnection,
+  sendJson,
+  tryParseJson,
+} from './http-server.js';
+import { AwsError } from './secrets-manager-inputs.js';
+import { SecretsStore } from './secrets-manager-store.js';
+
+export type SecretsManagerFaultKind =
+  | 'throttle'
+  | 'internal'
+  | 'access-denied'
+  | 'decryption-failure'
+  /** Never answers; the socket is destroyed by close(). */
+  | 'hang'
+  /** Destroys the socket without a response. */
+  | 'reset';
+
+export interface SecretsManagerFault {
+  kind: SecretsManagerFaultKind;
+  /** Only calls to this operation (e.g. 'GetSecretValue'); all operations when omitted. */
+  operation?: string;
+  /** Only calls naming this SecretId (or Name for CreateSecret); all when omitted. */
+  secretId?: string;
+  /** How many matching calls fail; unlimited when omitted. */
+  times?: number;
+}
+
+export interface SecretsManagerCall {
+  operation: string;
+  secretId?: string;
+}
+
+export interface SecretsManagerStandInOptions {
+  host?: string;
+  /** 0 (the default) = ephemeral port. */
+  port?: number;
+  /** Initial secrets, name → SecretString. */
+  secrets?: Record<string, string>;
+}
+
+export interface SecretsManagerStandIn extends ListeningServer {
+  setSecret(name: string, value: string): void;
+  removeSecret(name: string): void;
+  /** Every request in arrival order, faulted ones included. */
+  readonly calls: readonly SecretsManagerCall[];
+  callCount(operation?: string, secretId?: string): number;
+  resetCalls(): void;
+  setFault(fault: SecretsManagerFault | undefined): void;
+}
+
+const FAULT_ERRORS: Record<
+  Exclude<SecretsManagerFaultKind, 'hang' | 'reset'>,
+  (operation: string) => AwsError
+> = {
+  throttle: () => new AwsError('ThrottlingException', 'Rate exceeded'),
+  internal: () =>
+    new AwsError('InternalServiceError', 'An error occurred on the server side.', 500),
+  'access-denied': (operation) =>
+    new AwsError(
+      'AccessDeniedException',
+      `User is not authorized to perform: secretsmanager:${operation} on this resource`,
+    ),
+  'decryption-failure': () =>
+    new AwsError(
+      'DecryptionFailure',
+      "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+    ),
+};
+
+const TARGET_PREFIX = 'secretsmanager.';
+const IdentifiersSchema = z.object({
+  SecretId: z.string().optional(),
+  Name: z.string().optional(),
+});
+
+export async function startSecretsManagerStandIn(
+  options: SecretsManagerStandInOptions = {},
+): Promise<SecretsManagerStandIn> {
+  const store = new SecretsStore();
+  for (const [name, value] of Object.entries(options.secrets ?? {})) store.set(name, value);
+  const calls: SecretsManagerCall[] = [];
+  let fault: SecretsManagerFault | undefined;
+  let faultUsesLeft = Number.POSITIVE_INFINITY;
+
+  /** Returns the fault that applies to this call, consuming one of its uses. */
+  function takeFault(call: SecretsManagerCall): SecretsManagerFault | undefined {
+    if (!fault) return undefined;
+    if (fault.operation !== undefined && fault.operation !== call.operation) return undefined;
+    if (fault.secretId !== undefined && fault.secretId !== call.secretId) return undefined;
+    const applied = fault;
+    faultUsesLeft -= 1;
+    if (faultUsesLeft <= 0) fault = undefined;
+    return applied;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.headers['x-amz-target'];
+    const operation =
+      typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+        ? target.slice(TARGET_PREFIX.length)
+        : undefined;
+    if (req.method !== 'POST' || operation === undefined) {
+      throw new AwsError('UnknownOperationException', 'Expected POST / with X-Amz-Target');
+    }
+    const input = tryParseJson(await readBody(req));
+    if (typeof input !== 'object' || input === null) {
+      throw new AwsError('SerializationException', 'Request body is not a JSON object');
+    }
+    const ids = IdentifiersSchema.safeParse(input);
+    const secretId = ids.success ? (ids.data.SecretId ?? ids.data.Name) : undefined;
+    const call: SecretsManagerCall =
+      secretId === undefined ? { operation } : { operation, secretId };
+    calls.push(call);
+
+    const applied = takeFault(call);
+    if (applied?.kind === 'hang') return;
+    if (applied?.kind === 'reset') {
+      resetConnection(req);
+      return;
+    }
+    if (applied) throw FAULT_ERRORS[applied.kind](operation);
+
+    sendJson(res, 200, store.execute(operation, input), requestIdHeader(), CONTENT_TYPE);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => sendError(res, error));
+  });
+  const listening = await listen(server, { ...options, scheme: 'http' });
+
+  return {
+    ...listening,
+    calls,
+    setSecret: (name, value) => store.set(name, value),
+    removeSecret: (name) => store.remove(name),
+    callCount: (operation, secretId) =>
+      calls.filter(
+        (call) =>
+          (operation === undefined || call.operation === operation) &&
+          (secretId === undefined || call.secretId === secretId),
+      ).length,
+    resetCalls: () => {
+      calls.length = 0;
+    },
+    setFault: (next) => {
+      fault = next;
+      faultUsesLeft = next?.times ?? Number.POSITIVE_INFINITY;
+    },
+  };
+}
+
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+function requestIdHeader(): Record<string, string> {
+  return { 'x-amzn-RequestId': randomUUID() };
+}
+
+/** AWS JSON 1.1 error: the SDK reads the type from x-amzn-ErrorType or __type. */
+function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  const aws =
+    error instanceof AwsError
+      ? error
+      : error instanceof BodyTooLargeError
+        ? new AwsError('SerializationException', 'Request body too large')
+        : new AwsError('InternalServiceError', 'Stand-in failure', 500);
+  sendJson(
+    res,
+    aws.status,
+    { __type: aws.type, message: aws.message },
+    { ...requestIdHeader(), 'x-amzn-ErrorType': aws.type },
+    CONTENT_TYPE,
+  );
+}

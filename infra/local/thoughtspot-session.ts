@@ -1,0 +1,111 @@
+// The callosum session endpoints the Visual Embed SDK calls with a minted token
+// (THOUGHTSPOT-FACTS §4): token validation (isactive) and cookie login. They sit
+// on the cluster's origin, so browsers call them cross-origin: CORS lives here.
+// To add an endpoint for a browser test, add an entry to `routes`.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from './http-server.js';
+import type { TokenAuthority } from './thoughtspot-tokens.js';
+
+export const SESSION_COOKIE = 'JSESSIONID';
+const CALLOSUM_PREFIX = '/callosum/';
+const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Requested-By, Accept';
+
+export interface SessionRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** Form fields of a urlencoded body; undefined for other bodies. */
+  form: URLSearchParams | undefined;
+}
+
+interface Session {
+  username: string;
+  orgId: number;
+}
+
+export class SessionEndpoints {
+  private readonly sessions = new Map<string, Session>();
+  private readonly routes: Record<string, (request: SessionRequest) => void> = {
+    'GET /callosum/v1/session/isactive': (request) => this.isActive(request),
+    'POST /callosum/v1/session/login/token': (request) => this.login(request, request.form),
+    // The SDK falls back to a GET with query parameters when the POST throws.
+    'GET /callosum/v1/session/login/token': (request) =>
+      this.login(request, request.url.searchParams),
+  };
+
+  constructor(
+    private readonly authority: TokenAuthority,
+    private readonly corsOrigins: readonly string[],
+    /** Browsers drop SameSite=None cookies without Secure; Secure needs https. */
+    private readonly secureCookies: boolean,
+  ) {}
+
+  static handles(path: string): boolean {
+    return path.startsWith(CALLOSUM_PREFIX);
+  }
+
+  handle(request: SessionRequest): void {
+    const { req, res, url } = request;
+    const origin = req.headers.origin;
+    const corsAllowed = origin !== undefined && this.corsOrigins.includes(origin);
+    if (corsAllowed) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-allow-credentials', 'true');
+    }
+    res.setHeader('vary', 'Origin');
+
+    if (req.method === 'OPTIONS') {
+      if (!corsAllowed) {
+        sendJson(res, 403, { error: 'Invalid CORS request' });
+        return;
+      }
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': ALLOWED_HEADERS,
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+    const route = this.routes[`${req.method} ${url.pathname}`];
+    if (route) route(request);
+    else sendJson(res, 404, { error: 'Not found' });
+  }
+
+  private isActive({ req, res }: SessionRequest): void {
+    const authorization = req.headers.authorization ?? '';
+    const bearer = /^Bearer (.+)$/i.exec(authorization)?.[1];
+    const sessionId = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const active =
+      (bearer !== undefined && this.authority.isValid(bearer)) ||
+      (sessionId !== undefined && this.sessions.has(sessionId));
+    if (active) sendJson(res, 200, {});
+    else sendJson(res, 401, { error: { message: { debug: 'Not authenticated' } } });
+  }
+
+  private login({ res }: SessionRequest, fields: URLSearchParams | undefined): void {
+    const username = fields?.get('username') ?? '';
+    const token = fields?.get('auth_token') ?? '';
+    const record = this.authority.find(token);
+    if (!record || !this.authority.isValid(token) || record.username !== username) {
+      sendJson(res, 401, { error: { message: { debug: 'Invalid token or username' } } });
+      return;
+    }
+    const sessionId = randomBytes(16).toString('hex');
+    this.sessions.set(sessionId, { username, orgId: record.orgId });
+    const secure = this.secureCookies ? '; Secure' : '';
+    res.writeHead(204, {
+      'set-cookie': `${SESSION_COOKIE}=${sessionId}; Path=/; HttpOnly; SameSite=None${secure}`,
+    });
+    res.end();
+  }
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}

@@ -1,0 +1,187 @@
+// A local ThoughtSpot cluster, limited to the trusted-auth surface the token
+// service and the Visual Embed SDK touch (SPEC §2, THOUGHTSPOT-FACTS §1, §4).
+// Used by integration tests, `npm start`, benchmarks and browser tests. It
+// never logs, and the only place a secret key lives is its configuration.
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import * as z from 'zod';
+import {
+  BodyTooLargeError,
+  type ListeningServer,
+  listen,
+  readBody,
+  sendJson,
+  tryParseJson,
+} from './http-server.js';
+import { applyFault, FaultQueue, type ThoughtSpotFault } from './thoughtspot-faults.js';
+import { SessionEndpoints } from './thoughtspot-session.js';
+import {
+  errorBody,
+  type MintedToken,
+  TokenAuthority,
+  type TokenKind,
+} from './thoughtspot-tokens.js';
+
+export type { ThoughtSpotFault } from './thoughtspot-faults.js';
+export type { MintedToken } from './thoughtspot-tokens.js';
+
+export interface ThoughtSpotStandInOptions {
+  host?: string;
+  /** 0 (the default) = ephemeral port. */
+  port?: number;
+  /** The cluster (Org 0) secret key: valid for every Org. */
+  clusterKey: string;
+  /** Per-Org secret keys, each valid only for its own Org. */
+  orgKeys?: Record<number, string>;
+  /** Serve HTTPS with this key pair (counts TLS handshakes). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Origins allowed to call the callosum session endpoints with credentials. */
+  corsOrigins?: string[];
+  /** Clock for token expiry, epoch ms; lets tests expire tokens without waiting. */
+  now?: () => number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** JSON object or form fields; `secret_key` and `password` read '[redacted]'. */
+  body: Record<string, unknown> | undefined;
+}
+
+export interface ThoughtSpotStandIn extends ListeningServer {
+  /** Tokens minted since start or the last resetCounters(). */
+  readonly minted: readonly MintedToken[];
+  /** Requests since start or the last resetCounters(), in arrival order. */
+  readonly requests: readonly RecordedRequest[];
+  /** TCP connections accepted since start or the last resetCounters(). */
+  readonly connections: number;
+  /** Completed TLS handshakes (only with `tls`). */
+  readonly tlsHandshakes: number;
+  setClusterKey(key: string): void;
+  setOrgKey(orgId: number, key: string | undefined): void;
+  /** Token requests for this Org then get 403 (code 10023). */
+  disableOrg(orgId: number): void;
+  enableOrg(orgId: number): void;
+  /** Any token ever minted, even after resetCounters(). */
+  findToken(token: string): MintedToken | undefined;
+  /** Minted and not expired. */
+  isValid(token: string): boolean;
+  /** Clears minted, requests, connections and tlsHandshakes; tokens stay valid. */
+  resetCounters(): void;
+  /** Each fault applies to one token request, in order; then normal behaviour resumes. */
+  injectFaults(...faults: ThoughtSpotFault[]): void;
+  /** Once the queue is empty, each token request fails with probability `rate` (0..1). */
+  setFaultRate(rate: number, kinds: ThoughtSpotFault[]): void;
+  clearFaults(): void;
+}
+
+const TOKEN_PATHS: Record<string, TokenKind> = {
+  '/api/rest/2.0/auth/token/full': 'full',
+  '/api/rest/2.0/auth/token/object': 'object',
+};
+const REDACTED_FIELDS = ['secret_key', 'password'];
+const JsonObjectSchema = z.record(z.string(), z.unknown());
+
+export async function startThoughtSpotStandIn(
+  options: ThoughtSpotStandInOptions,
+): Promise<ThoughtSpotStandIn> {
+  const now = options.now ?? Date.now;
+  const authority = new TokenAuthority(options.clusterKey, options.orgKeys ?? {}, now);
+  const sessions = new SessionEndpoints(authority, options.corsOrigins ?? [], !!options.tls);
+  const faults = new FaultQueue();
+  const requests: RecordedRequest[] = [];
+  const counters = { connections: 0, tlsHandshakes: 0 };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const text = await readBody(req);
+    const json = tryParseJson(text);
+    const isForm = (req.headers['content-type'] ?? '').startsWith(
+      'application/x-www-form-urlencoded',
+    );
+    const form = isForm ? new URLSearchParams(text) : undefined;
+    requests.push({ method: req.method ?? '', path: url.pathname, body: recordable(json, form) });
+
+    const tokenKind = req.method === 'POST' ? TOKEN_PATHS[url.pathname] : undefined;
+    if (tokenKind) {
+      const answer = () => {
+        const outcome = authority.mint(tokenKind, json);
+        sendJson(res, outcome.status, outcome.body);
+      };
+      const fault = faults.next();
+      if (fault) applyFault(fault, req, res, answer, now());
+      else answer();
+      return;
+    }
+    if (SessionEndpoints.handles(url.pathname)) sessions.handle({ req, res, url, form });
+    else sendJson(res, 404, { error: { message: { debug: `No such endpoint: ${url.pathname}` } } });
+  }
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent || res.destroyed) return;
+      if (error instanceof BodyTooLargeError) sendJson(res, 413, errorBody(10002, error.message));
+      else sendJson(res, 500, errorBody(10038, 'Stand-in failure'));
+    });
+  };
+  const server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest)
+    : createHttpServer(onRequest);
+  server.on('connection', () => {
+    counters.connections += 1;
+  });
+  server.on('secureConnection', () => {
+    counters.tlsHandshakes += 1;
+  });
+  const listening = await listen(server, {
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    scheme: options.tls ? 'https' : 'http',
+  });
+
+  return {
+    ...listening,
+    minted: authority.minted,
+    requests,
+    get connections() {
+      return counters.connections;
+    },
+    get tlsHandshakes() {
+      return counters.tlsHandshakes;
+    },
+    setClusterKey: (key) => authority.setClusterKey(key),
+    setOrgKey: (orgId, key) => authority.setOrgKey(orgId, key),
+    disableOrg: (orgId) => authority.disableOrg(orgId),
+    enableOrg: (orgId) => authority.enableOrg(orgId),
+    findToken: (token) => authority.find(token),
+    isValid: (token) => authority.isValid(token),
+    resetCounters: () => {
+      authority.minted.length = 0;
+      requests.length = 0;
+      counters.connections = 0;
+      counters.tlsHandshakes = 0;
+    },
+    injectFaults: (...next) => faults.push(...next),
+    setFaultRate: (rate, kinds) => faults.setRate(rate, kinds),
+    clearFaults: () => faults.clear(),
+  };
+}
+
+/** What the request log keeps of a body: keys and passwords never stay in memory. */
+function recordable(
+  json: unknown,
+  form: URLSearchParams | undefined,
+): Record<string, unknown> | undefined {
+  const parsed = JsonObjectSchema.safeParse(json);
+  const body = parsed.success ? parsed.data : form ? Object.fromEntries(form) : undefined;
+  if (!body) return undefined;
+  const redacted = { ...body };
+  for (const field of REDACTED_FIELDS) {
+    if (field in redacted) redacted[field] = '[redacted]';
+  }
+  return redacted;
+}

@@ -1,0 +1,96 @@
+import { vi } from 'vitest';
+import type { TokenEvent } from '../../../functions/token/event.js';
+import type { HttpResponse } from '../../../functions/token/responses.js';
+import {
+  type SecretsManagerStandIn,
+  startSecretsManagerStandIn,
+} from '../../../infra/local/secrets-manager-stand-in.js';
+import {
+  startThoughtSpotStandIn,
+  type ThoughtSpotStandIn,
+} from '../../../infra/local/thoughtspot-stand-in.js';
+import { type HttpApiEventOptions, httpApiEvent, lambdaContext } from '../../support/fixtures.js';
+
+/**
+ * The whole handler, as Lambda would load it, wired by environment variables to
+ * the local stand-ins: the real AWS SDK talks AWS JSON 1.1 over HTTP to the Secrets
+ * Manager stand-in (AWS_ENDPOINT_URL_SECRETS_MANAGER), and the real ThoughtSpot
+ * client talks HTTP to the ThoughtSpot stand-in. Only the API Gateway hop is
+ * replaced by building the event in-process.
+ */
+
+export const secretIdOf = (orgId: number) => `thoughtspot/trusted-auth/org/${orgId}`;
+
+export interface EnvironmentOptions {
+  /** ThoughtSpot's cluster (Org 0) key. */
+  clusterKey: string;
+  /** Per-Org keys ThoughtSpot accepts. */
+  orgKeys?: Record<number, string>;
+  /** Secrets Manager content: Org id → SecretString. */
+  secrets?: Record<number, string>;
+  /** Extra or overriding environment for the function. */
+  env?: Record<string, string>;
+}
+
+export interface Environment {
+  sm: SecretsManagerStandIn;
+  ts: ThoughtSpotStandIn;
+  handler: (event: TokenEvent) => Promise<HttpResponse>;
+  invoke(spec: HttpApiEventOptions): Promise<HttpResponse>;
+  /** Every response the handler gave, for leak checks. */
+  responses: HttpResponse[];
+  close(): Promise<void>;
+}
+
+export async function startEnvironment(options: EnvironmentOptions): Promise<Environment> {
+  const sm = await startSecretsManagerStandIn({
+    secrets: Object.fromEntries(
+      Object.entries(options.secrets ?? {}).map(([orgId, value]) => [
+        secretIdOf(Number(orgId)),
+        value,
+      ]),
+    ),
+  });
+  const ts = await startThoughtSpotStandIn({
+    clusterKey: options.clusterKey,
+    orgKeys: options.orgKeys ?? {},
+  });
+
+  const env: Record<string, string> = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
+    AWS_SECRET_ACCESS_KEY: 'not-a-real-aws-secret',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url,
+    THOUGHTSPOT_HOST: ts.url,
+    POWERTOOLS_SERVICE_NAME: 'thoughtspot-token-service-test',
+    POWERTOOLS_METRICS_NAMESPACE: 'ThoughtSpotTokenServiceTest',
+    ...options.env,
+  };
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+
+  // A fresh module graph = a cold start with this environment.
+  vi.resetModules();
+  const { handler } = await import('../../../functions/token/handler.js');
+  const responses: HttpResponse[] = [];
+  const invokeHandler = async (event: TokenEvent) => {
+    const response = await handler(event, lambdaContext());
+    responses.push(response);
+    return response;
+  };
+
+  return {
+    sm,
+    ts,
+    handler: invokeHandler,
+    invoke: (spec) => invokeHandler(httpApiEvent(spec)),
+    responses,
+    async close() {
+      await Promise.all([sm.close(), ts.close()]);
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    },
+  };
+}
