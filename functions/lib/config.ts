@@ -128,7 +128,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
-    const message = issue.code === 'invalid_type' ? 'is required' : issue.message;
+    const missing = issue.code === 'invalid_type' && !(name in present);
+    const message = missing ? 'is required' : issue.message;
     return `${name} ${message}`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

@@ -23,7 +23,7 @@ export const testConfig = (overrides: Record<string, string | undefined> = {}): 
 export type ClaimInput = string | number | boolean | readonly string[];
 
 /** The IAM authorizer block API Gateway adds for a SigV4-signed call. */
-export interface IamAuthorizer {
+export type IamAuthorizer = {
   accessKey: string;
   accountId: string;
   callerId: string;
@@ -31,7 +31,7 @@ export interface IamAuthorizer {
   userArn: string;
   userId: string;
   cognitoIdentity: null;
-}
+};
 
 export interface HttpApiEventOptions {
   /** "GET /token", "POST /token", "POST /backend/token", or anything else to test routing. */
