@@ -1,0 +1,23 @@
+// Types of resolvers.cjs for the template tests (TypeScript does not read the .cjs).
+
+interface ResolverContext {
+  /** `param:<name>` or `self:<path>`, as in serverless.yml. */
+  resolveVariable: (address: string) => Promise<unknown>;
+}
+
+type IamStatement = {
+  Effect: 'Allow';
+  Action: string[];
+  Resource: unknown[];
+  Condition?: unknown;
+};
+
+declare const resolvers: {
+  iamStatements: (context: ResolverContext) => Promise<IamStatement[]>;
+  corsAllowedOrigins: (context: ResolverContext) => Promise<string[]>;
+  thoughtspotTimeoutMs: (context: ResolverContext) => Promise<string>;
+  alarmTopicArn: (context: ResolverContext) => Promise<string>;
+  secretNamePrefix: (template: string) => string;
+};
+
+export = resolvers;
