@@ -51,7 +51,15 @@ export class TokenRejectedError extends Error {
   }
 }
 
-export type MintToken = (request: MintRequest, trace: UpstreamTrace) => Promise<MintedToken>;
+/**
+ * `deadlineAt` (epoch ms) lets a caller that mints twice (the rotation retry) keep both
+ * attempts inside one overall deadline; the client's own timeout applies either way.
+ */
+export type MintToken = (
+  request: MintRequest,
+  trace: UpstreamTrace,
+  options?: { deadlineAt?: number },
+) => Promise<MintedToken>;
 
 export interface ThoughtSpotClientOptions {
   host: string;
@@ -171,10 +179,10 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
     };
   }
 
-  return async function mintToken(request, trace) {
+  return async function mintToken(request, trace, options = {}) {
     const started = now();
-    const deadline = started + timeoutMs;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const deadline = Math.min(started + timeoutMs, options.deadlineAt ?? Number.POSITIVE_INFINITY);
+    const signal = AbortSignal.timeout(Math.max(0, deadline - started));
     const url = `${host}/api/rest/2.0/auth/token/${request.objectId === undefined ? 'full' : 'object'}`;
     const body = requestBody(request);
     let failure: ServiceError = new ThoughtSpotError();
@@ -191,7 +199,7 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
 
     try {
       for (let attempt = 1; ; attempt++) {
-        trace.attempts = attempt;
+        trace.attempts += 1;
         let response: Response;
         try {
           response = await fetch(url, {
@@ -245,7 +253,7 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
       }
       throw error;
     } finally {
-      trace.latencyMs = now() - started;
+      trace.latencyMs = (trace.latencyMs ?? 0) + now() - started;
     }
   };
 }

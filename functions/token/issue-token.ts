@@ -22,6 +22,8 @@ export interface IssueTokenPorts {
 export interface IssueTokenSettings {
   tokenValiditySeconds: number;
   maxTokenValiditySeconds: number;
+  /** One deadline for the whole request, the rotation retry included. */
+  thoughtSpotTimeoutMs: number;
 }
 
 /** What happened, for the request's log line and metrics. Filled in as the request goes. */
@@ -52,6 +54,7 @@ export async function issueToken(
   trace.orgId = orgId;
 
   const key = await ports.secretKeys.keyFor(orgId);
+  const deadlineAt = Date.now() + settings.thoughtSpotTimeoutMs;
   trace.keySource = key.fallback ? 'fallback' : 'own';
   trace.cache = key.cache;
 
@@ -69,6 +72,7 @@ export async function issueToken(
         ...(identity.provision !== undefined && { provision: identity.provision }),
       },
       trace.upstream,
+      { deadlineAt },
     );
 
   try {

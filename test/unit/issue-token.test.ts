@@ -24,7 +24,11 @@ import type { TokenOptions } from '../../functions/token/request.js';
 import { fakeKey } from '../support/fixtures.js';
 
 const OBJECT_ID = 'e65d7d3f-c2b5-4d3e-8cba-7e5a6b9c0d11';
-const SETTINGS: IssueTokenSettings = { tokenValiditySeconds: 300, maxTokenValiditySeconds: 3600 };
+const SETTINGS: IssueTokenSettings = {
+  tokenValiditySeconds: 300,
+  maxTokenValiditySeconds: 3600,
+  thoughtSpotTimeoutMs: 5000,
+};
 
 const caller = (overrides: Partial<CallerIdentity> = {}): CallerIdentity => ({
   username: 'ada@example.com',
@@ -78,9 +82,13 @@ const rejects =
 
 /** A MintToken port that plays `steps` in order (the last one repeats) and records every request. */
 function fakeMintToken(...steps: MintStep[]) {
-  const calls: { request: MintRequest; trace: UpstreamTrace }[] = [];
-  const port: MintToken = async (request, trace) => {
-    calls.push({ request, trace });
+  const calls: { request: MintRequest; trace: UpstreamTrace; deadlineAt?: number }[] = [];
+  const port: MintToken = async (request, trace, options) => {
+    calls.push({
+      request,
+      trace,
+      ...(options?.deadlineAt !== undefined && { deadlineAt: options.deadlineAt }),
+    });
     trace.attempts += 1;
     const step = steps[Math.min(calls.length, steps.length) - 1] ?? minted;
     return step(request);
@@ -297,6 +305,23 @@ describe('issueToken', () => {
       expect(mint.calls.map((call) => call.request.secretKey)).toEqual([cached.key, rotated.key]);
       expect(mint.calls[1]?.request.orgId).toBe(7);
       expect(trace.refetched).toBe(true);
+    });
+
+    it('keeps the retry inside the same overall ThoughtSpot deadline', async () => {
+      // Prepare
+      const cached = orgKey({ cache: 'hit' });
+      const rotated = orgKey({ key: fakeKey('rotated'), cache: 'miss' });
+      const mint = fakeMintToken(rejects(401, 10097), minted);
+      const before = Date.now();
+
+      // Act
+      await issue(fakeSecretKeys(cached, rotated).port, mint.port);
+
+      // Assess
+      const [first, second] = mint.calls.map((call) => call.deadlineAt);
+      expect(first).toBeGreaterThanOrEqual(before + SETTINGS.thoughtSpotTimeoutMs);
+      expect(first).toBeLessThanOrEqual(Date.now() + SETTINGS.thoughtSpotTimeoutMs);
+      expect(second).toBe(first);
     });
 
     it('refetches a stale key ThoughtSpot rejected', async () => {

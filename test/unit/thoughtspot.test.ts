@@ -533,6 +533,24 @@ describe('createThoughtSpotClient', () => {
       expect(trace.latencyMs).toBeGreaterThanOrEqual(150);
     });
 
+    it('ends at an earlier deadline the caller sets (the rotation retry shares one deadline)', async () => {
+      // Prepare
+      const { fetch } = fakeFetch(hang);
+      const started = Date.now();
+
+      // Act
+      const error = await rejection(
+        client(fetch, { timeoutMs: 5000 })(mintRequest(), newTrace(), {
+          deadlineAt: started + 200,
+        }),
+      );
+      const elapsed = Date.now() - started;
+
+      // Assess
+      expect(error).toBeInstanceOf(ThoughtSpotTimeoutError);
+      expect(elapsed).toBeLessThan(200 + 800);
+    });
+
     it('does not start a retry the deadline leaves no room for', async () => {
       // Prepare
       const { fetch, calls } = fakeFetch(reply(500, ''), ok());
