@@ -1,0 +1,42 @@
+import { loadConfig } from '../../functions/lib/config.js';
+import { secretIdFor } from '../../functions/lib/secret-keys.js';
+
+/**
+ * Secret names from SECRET_ID_TEMPLATE, both ways: Org id → name (exactly as the
+ * function builds it) and name → Org id (for listings).
+ */
+
+export interface SecretNames {
+  template: string;
+  idFor(orgId: number): string;
+  /** The fixed part before the first {orgId}: what ListSecrets filters on. */
+  prefix: string;
+  /** The Org a secret name belongs to, or undefined if the template can't produce it. */
+  orgIdOf(name: string): number | undefined;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+export function secretNames(env: Record<string, string | undefined>): SecretNames {
+  // Validated and defaulted by the function's own config parser. THOUGHTSPOT_HOST
+  // is required there but irrelevant to naming, so a placeholder stands in for it.
+  const { secretIdTemplate: template } = loadConfig({
+    THOUGHTSPOT_HOST: 'https://not-used.invalid',
+    SECRET_ID_TEMPLATE: env.SECRET_ID_TEMPLATE,
+  });
+  const [prefix = '', ...rest] = template.split('{orgId}');
+  // secretIdFor writes String(orgId): no leading zeros. Later {orgId}s repeat the first.
+  const pattern = new RegExp(
+    `^${escapeRegExp(prefix)}(0|[1-9]\\d{0,9})${rest.map(escapeRegExp).join('\\1')}$`,
+  );
+  return {
+    template,
+    prefix,
+    idFor: (orgId) => secretIdFor(template, orgId),
+    orgIdOf(name) {
+      const digits = pattern.exec(name)?.[1];
+      const orgId = Number(digits);
+      return digits !== undefined && orgId <= 2_147_483_647 ? orgId : undefined;
+    },
+  };
+}
