@@ -86,10 +86,9 @@ function header(input: RequestInput, name: string): string | undefined {
 export function readJsonBody(input: RequestInput): unknown {
   const raw = input.body;
   if (raw === undefined || raw === '') return {};
-  // Check the size before decoding or parsing anything: base64 is 4 chars per 3 bytes.
-  const bytes = input.isBase64Encoded
-    ? Math.floor((raw.length * 3) / 4)
-    : Buffer.byteLength(raw, 'utf8');
+  // Check the size before decoding or parsing anything. For base64, byteLength counts the
+  // decoded bytes from the length and padding (4 chars per 3 bytes) without decoding.
+  const bytes = Buffer.byteLength(raw, input.isBase64Encoded ? 'base64' : 'utf8');
   if (bytes > MAX_BODY_BYTES) {
     throw new InvalidRequestError(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
   }

@@ -198,6 +198,17 @@ describe('readJsonBody', () => {
     invalidRequest(() => readJsonBody({ body }));
   });
 
+  it('accepts a base64 body that decodes to exactly MAX_BODY_BYTES (padding is not counted)', () => {
+    // Prepare: 8192 bytes is not a multiple of 3, so the encoding ends in '=' padding.
+    const body = Buffer.from(paddedObject(MAX_BODY_BYTES)).toString('base64');
+    expect(body.endsWith('=')).toBe(true);
+
+    // Act + Assess
+    expect(readJsonBody({ body, isBase64Encoded: true })).toMatchObject({
+      pad: expect.any(String),
+    });
+  });
+
   it('refuses a base64 body that decodes to more than MAX_BODY_BYTES', () => {
     // Prepare
     const body = Buffer.from(paddedObject(MAX_BODY_BYTES + 16)).toString('base64');
