@@ -185,7 +185,8 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
     const signal = AbortSignal.timeout(Math.max(0, deadline - started));
     const url = `${host}/api/rest/2.0/auth/token/${request.objectId === undefined ? 'full' : 'object'}`;
     const body = requestBody(request);
-    let failure: ServiceError = new ThoughtSpotError();
+    // Created only when needed: building an Error (stack capture) on every request costs.
+    let failure: ServiceError | undefined;
 
     /** Waits before the next attempt when the deadline leaves room; false if it doesn't. */
     const backoff = async (attempt: number, wantedMs?: number): Promise<boolean> => {
@@ -249,7 +250,7 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
         !(error instanceof ServiceError) &&
         !(error instanceof TokenRejectedError)
       ) {
-        throw new ThoughtSpotTimeoutError(undefined, { cause: failure });
+        throw new ThoughtSpotTimeoutError(undefined, { cause: failure ?? new ThoughtSpotError() });
       }
       throw error;
     } finally {
