@@ -75,7 +75,8 @@ export interface ThoughtSpotClientOptions {
 /** The fields we rely on; ThoughtSpot's Token model has more, which we ignore. */
 const TokenResponseSchema = z.object({
   token: z.string().min(1),
-  expiration_time_in_millis: z.number().int().positive(),
+  // The SDK model declares a float; clusters send whole milliseconds. Accept both.
+  expiration_time_in_millis: z.number().positive(),
   creation_time_in_millis: z.number().optional(),
   scope: z
     .object({

@@ -1,14 +1,16 @@
 // The callosum session endpoints the Visual Embed SDK calls with a minted token
-// (THOUGHTSPOT-FACTS §4): token validation (isactive) and cookie login. They sit
-// on the cluster's origin, so browsers call them cross-origin: CORS lives here.
+// (THOUGHTSPOT-FACTS §4): token validation (isactive) and cookie login, plus the
+// session info the SDK reads after a successful login (`/callosum/v1/session/info`,
+// `/prism/preauth/info`; VESDK `utils/authService`). They sit on the cluster's
+// origin, so browsers call them cross-origin: CORS lives here.
 // To add an endpoint for a browser test, add an entry to `routes`.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './http-server.js';
 import type { TokenAuthority } from './thoughtspot-tokens.js';
 
 export const SESSION_COOKIE = 'JSESSIONID';
-const CALLOSUM_PREFIX = '/callosum/';
+const SESSION_PREFIXES = ['/callosum/', '/prism/'];
 const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Requested-By, Accept';
 
 export interface SessionRequest {
@@ -26,12 +28,15 @@ interface Session {
 
 export class SessionEndpoints {
   private readonly sessions = new Map<string, Session>();
+  private readonly userGuids = new Map<string, string>();
   private readonly routes: Record<string, (request: SessionRequest) => void> = {
     'GET /callosum/v1/session/isactive': (request) => this.isActive(request),
     'POST /callosum/v1/session/login/token': (request) => this.login(request, request.form),
     // The SDK falls back to a GET with query parameters when the POST throws.
     'GET /callosum/v1/session/login/token': (request) =>
       this.login(request, request.url.searchParams),
+    'GET /callosum/v1/session/info': (request) => this.sessionInfo(request, false),
+    'GET /prism/preauth/info': (request) => this.sessionInfo(request, true),
   };
 
   constructor(
@@ -42,7 +47,7 @@ export class SessionEndpoints {
   ) {}
 
   static handles(path: string): boolean {
-    return path.startsWith(CALLOSUM_PREFIX);
+    return SESSION_PREFIXES.some((prefix) => path.startsWith(prefix));
   }
 
   handle(request: SessionRequest): void {
@@ -73,15 +78,48 @@ export class SessionEndpoints {
     else sendJson(res, 404, { error: 'Not found' });
   }
 
-  private isActive({ req, res }: SessionRequest): void {
-    const authorization = req.headers.authorization ?? '';
-    const bearer = /^Bearer (.+)$/i.exec(authorization)?.[1];
+  /** Who a request is for: a valid bearer token, or a session cookie from login. */
+  private caller(req: IncomingMessage): Session | undefined {
+    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined && this.authority.isValid(bearer)) {
+      const record = this.authority.find(bearer);
+      if (record) return { username: record.username, orgId: record.orgId };
+    }
     const sessionId = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const active =
-      (bearer !== undefined && this.authority.isValid(bearer)) ||
-      (sessionId !== undefined && this.sessions.has(sessionId));
-    if (active) sendJson(res, 200, {});
+    return sessionId === undefined ? undefined : this.sessions.get(sessionId);
+  }
+
+  private isActive({ req, res }: SessionRequest): void {
+    if (this.caller(req)) sendJson(res, 200, {});
     else sendJson(res, 401, { error: { message: { debug: 'Not authenticated' } } });
+  }
+
+  /** The fields the SDK reads (VESDK `utils/sessionInfoService.ts`); mixpanel keys empty. */
+  private sessionInfo({ req, res }: SessionRequest, preauth: boolean): void {
+    const caller = this.caller(req);
+    if (!caller) {
+      sendJson(res, 401, { error: { message: { debug: 'Not authenticated' } } });
+      return;
+    }
+    let userGUID = this.userGuids.get(caller.username);
+    if (userGUID === undefined) {
+      userGUID = randomUUID();
+      this.userGuids.set(caller.username, userGUID);
+    }
+    const info = {
+      userGUID,
+      userName: caller.username,
+      currentOrgId: caller.orgId,
+      releaseVersion: 'stand-in',
+      privileges: [],
+      configInfo: {
+        isPublicUser: false,
+        selfClusterId: 'thoughtspot-stand-in',
+        selfClusterName: 'ThoughtSpot stand-in',
+        mixpanelConfig: { production: false, devSdkKey: '', prodSdkKey: '' },
+      },
+    };
+    sendJson(res, 200, preauth ? { info } : info);
   }
 
   private login({ res }: SessionRequest, fields: URLSearchParams | undefined): void {

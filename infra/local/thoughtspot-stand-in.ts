@@ -1,5 +1,6 @@
 // A local ThoughtSpot cluster, limited to the trusted-auth surface the token
-// service and the Visual Embed SDK touch (SPEC §2, THOUGHTSPOT-FACTS §1, §4).
+// service and the Visual Embed SDK touch (SPEC §2, THOUGHTSPOT-FACTS §1, §4),
+// plus a page at `/` that plays the embedded app's part of the SDK's auth flow.
 // Used by integration tests, `npm start`, benchmarks and browser tests. It
 // never logs, and the only place a secret key lives is its configuration.
 import {
@@ -15,8 +16,10 @@ import {
   listen,
   readBody,
   sendJson,
+  sendText,
   tryParseJson,
 } from './http-server.js';
+import { EMBEDDED_APP_HTML } from './thoughtspot-embedded-app.js';
 import { applyFault, FaultQueue, type ThoughtSpotFault } from './thoughtspot-faults.js';
 import { SessionEndpoints } from './thoughtspot-session.js';
 import {
@@ -118,7 +121,13 @@ export async function startThoughtSpotStandIn(
       return;
     }
     if (SessionEndpoints.handles(url.pathname)) sessions.handle({ req, res, url, form });
-    else sendJson(res, 404, { error: { message: { debug: `No such endpoint: ${url.pathname}` } } });
+    else if (req.method === 'GET' && url.pathname === '/') {
+      // Where the Visual Embed SDK points its iframe: a stand-in for the embedded app.
+      sendText(res, 200, EMBEDDED_APP_HTML, 'text/html; charset=utf-8', {
+        'cache-control': 'no-store',
+      });
+    } else
+      sendJson(res, 404, { error: { message: { debug: `No such endpoint: ${url.pathname}` } } });
   }
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {

@@ -1,0 +1,78 @@
+// What `npm start` prints once everything listens: what runs where, the loud
+// warning about JWT signatures, and a curl that works as pasted.
+import { curlCommand } from './dev-tokens.js';
+
+export interface BannerInfo {
+  apiUrl: string;
+  thoughtSpot: { url: string; standIn: boolean };
+  secretsManager: { url: string; standIn: boolean };
+  keys: { source: 'generated' | 'file'; orgIds: readonly number[]; file?: string };
+  corsOrigins: readonly string[];
+  jwtIssuer: string;
+  jwtAudience: string;
+  exampleJwt: string;
+  exampleUser: string;
+  exampleOrg: string;
+  startupMs: number;
+}
+
+const RULE = '!'.repeat(78);
+
+/** The warning `npm start` and `npm run dev:jwt` both print. */
+export function bannerWarning(): string {
+  return [
+    RULE,
+    '!!  WARNING: JWT SIGNATURES ARE NOT CHECKED LOCALLY (--ignoreJWTSignature).',
+    '!!  serverless-offline only decodes the JWT and checks iss, aud and exp: anyone',
+    '!!  can write a JWT for any user. Development only; never expose this port.',
+    '!!  A deployed API Gateway verifies signatures against the issuer.',
+    RULE,
+  ].join('\n');
+}
+
+export function formatBanner(info: BannerInfo): string {
+  const keys =
+    info.keys.source === 'file'
+      ? `keys for Orgs ${info.keys.orgIds.join(', ')} from ${info.keys.file ?? 'LOCAL_SECRETS_FILE'}`
+      : `generated development keys for Orgs ${info.keys.orgIds.join(', ')} (not printed)`;
+  const rows: [string, string, string][] = [
+    ['HTTP API (serverless-offline)', info.apiUrl, 'GET/POST /token (JWT), POST /backend/token'],
+    [
+      info.thoughtSpot.standIn ? 'ThoughtSpot stand-in' : 'ThoughtSpot (real cluster)',
+      info.thoughtSpot.url,
+      info.thoughtSpot.standIn ? 'use as the SDK thoughtSpotHost' : 'THOUGHTSPOT_HOST',
+    ],
+    [
+      info.secretsManager.standIn ? 'Secrets Manager stand-in' : 'Secrets Manager (yours)',
+      info.secretsManager.url,
+      info.secretsManager.standIn ? keys : 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    ],
+  ];
+  const width = Math.max(...rows.map(([what]) => what.length));
+  const urlWidth = Math.max(...rows.map(([, url]) => url.length));
+  return [
+    '',
+    `ThoughtSpot token service, running locally (ready in ${(info.startupMs / 1000).toFixed(1)} s)`,
+    '',
+    ...rows.map(([what, url, note]) => `  ${what.padEnd(width)}  ${url.padEnd(urlWidth)}  ${note}`),
+    '',
+    `  CORS origins:  ${info.corsOrigins.join(', ')}   (CORS_ORIGINS=a,b to change)`,
+    `  JWT issuer:    ${info.jwtIssuer}`,
+    `  JWT audience:  ${info.jwtAudience}`,
+    ...(info.secretsManager.standIn && info.keys.source === 'generated'
+      ? ['  Keys:          new each run; LOCAL_SECRETS_FILE=<json> to use your own']
+      : []),
+    '  Backend route: IAM auth is not emulated; POST /backend/token answers 401 unless the',
+    '                 request carries an sls-offline-authorizer-override header (README).',
+    '',
+    bannerWarning(),
+    '',
+    `A token for ${info.exampleUser} in Org ${info.exampleOrg} (paste into another terminal):`,
+    '',
+    `  ${curlCommand(info.apiUrl, info.exampleJwt)}`,
+    '',
+    'Another user or Org:  npm run dev:jwt -- --user bob@example.com --org 0',
+    'Stop everything:      Ctrl-C',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,170 @@
+// Everything `npm start` runs, as one function the e2e tests call too: the
+// Secrets Manager stand-in (seeded with the keys), the ThoughtSpot stand-in
+// (unless a real cluster is named), and serverless-offline serving the project's
+// serverless.yml with the function pointed at them. stop() undoes all of it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DevKeys } from './dev-keys.js';
+import { LOCAL_STAGE } from './local-settings.js';
+import { type OfflineProcess, startServerlessOffline } from './offline-process.js';
+import { assertPortsFree, type PortClaim } from './ports.js';
+import {
+  type SecretsManagerStandIn,
+  startSecretsManagerStandIn,
+} from './secrets-manager-stand-in.js';
+import { startThoughtSpotStandIn, type ThoughtSpotStandIn } from './thoughtspot-stand-in.js';
+
+export interface LocalServiceOptions {
+  serviceDir?: string;
+  /** 0 = any free port (stand-ins only: serverless-offline must be told real ports). */
+  ports: { http: number; lambda: number; thoughtSpot: number; secretsManager: number };
+  corsOrigins: readonly string[];
+  jwtIssuer: string;
+  jwtAudience: string;
+  keys: DevKeys;
+  /** A real cluster: no ThoughtSpot stand-in. */
+  thoughtSpotHost?: string;
+  /** A Secrets Manager of the user's (LocalStack…): no Secrets Manager stand-in. */
+  secretsManagerEndpoint?: string;
+  /** Serve the ThoughtSpot stand-in over HTTPS; the function trusts this certificate. */
+  thoughtSpotTls?: { key: string | Buffer; cert: string | Buffer };
+  /** The ThoughtSpot stand-in's clock (tests expire tokens with it). */
+  now?: () => number;
+  /** More serverless CLI arguments, e.g. `--param orgMap={"acme":5}`. */
+  extraArgs?: readonly string[];
+  output?: (text: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface LocalService {
+  apiUrl: string;
+  thoughtSpotUrl: string;
+  secretsManagerUrl: string;
+  /** Present unless a real cluster was named. */
+  thoughtSpot?: ThoughtSpotStandIn;
+  /** Present unless the user's own Secrets Manager was named. */
+  secretsManager?: SecretsManagerStandIn;
+  offline: OfflineProcess;
+  stop(): Promise<void>;
+}
+
+const FAKE_AWS_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'AKIDLOCALDEVELOPMENT',
+  AWS_SECRET_ACCESS_KEY: 'local-development-not-a-secret',
+};
+/** A developer's real AWS identity must never reach the local function. */
+const DROPPED_AWS_VARIABLES = [
+  'AWS_PROFILE',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+];
+
+export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  const serviceDir = options.serviceDir ?? process.cwd();
+  const claims: PortClaim[] = [
+    { port: options.ports.http, role: 'HTTP API', envVar: 'PORT' },
+    {
+      port: options.ports.lambda,
+      role: "serverless-offline's Lambda endpoint",
+      envVar: 'LAMBDA_PORT',
+    },
+  ];
+  if (!options.thoughtSpotHost && options.ports.thoughtSpot !== 0) {
+    claims.push({
+      port: options.ports.thoughtSpot,
+      role: 'ThoughtSpot stand-in',
+      envVar: 'THOUGHTSPOT_STAND_IN_PORT',
+    });
+  }
+  if (!options.secretsManagerEndpoint && options.ports.secretsManager !== 0) {
+    claims.push({
+      port: options.ports.secretsManager,
+      role: 'Secrets Manager stand-in',
+      envVar: 'SECRETS_MANAGER_PORT',
+    });
+  }
+  await assertPortsFree(claims);
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const secretsManager = options.secretsManagerEndpoint
+      ? undefined
+      : await startSecretsManagerStandIn({
+          port: options.ports.secretsManager,
+          secrets: options.keys.secrets,
+        });
+    if (secretsManager) cleanups.push(() => secretsManager.close());
+
+    const thoughtSpot = options.thoughtSpotHost
+      ? undefined
+      : await startThoughtSpotStandIn({
+          port: options.ports.thoughtSpot,
+          clusterKey: options.keys.clusterKey,
+          orgKeys: options.keys.orgKeys,
+          corsOrigins: [...options.corsOrigins],
+          ...(options.thoughtSpotTls && { tls: options.thoughtSpotTls }),
+          ...(options.now && { now: options.now }),
+        });
+    if (thoughtSpot) cleanups.push(() => thoughtSpot.close());
+
+    const scratch = mkdtempSync(join(tmpdir(), 'ts-token-local-'));
+    cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
+    let caFile: string | undefined;
+    if (options.thoughtSpotTls) {
+      caFile = join(scratch, 'thoughtspot-stand-in-ca.pem');
+      writeFileSync(caFile, options.thoughtSpotTls.cert);
+    }
+    // Its own bundle folder: a concurrent `npm run package` deletes .esbuild/ when done.
+    const workFolder = join('.local', `offline-${options.ports.http}`);
+    cleanups.push(() => rmSync(resolve(serviceDir, workFolder), { recursive: true, force: true }));
+
+    const secretsManagerUrl = options.secretsManagerEndpoint ?? secretsManager?.url ?? '';
+    const thoughtSpotUrl = options.thoughtSpotHost ?? thoughtSpot?.url ?? '';
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of DROPPED_AWS_VARIABLES) delete env[name];
+    Object.assign(env, FAKE_AWS_CREDENTIALS, {
+      AWS_REGION: 'us-east-1',
+      // The real AWS SDK in the function finds the stand-in through this standard variable.
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+      ESBUILD_WORK_FOLDER: workFolder,
+      ...(caFile && { NODE_EXTRA_CA_CERTS: caFile }),
+    });
+
+    const offline = await startServerlessOffline({
+      serviceDir,
+      stage: LOCAL_STAGE,
+      httpPort: options.ports.http,
+      lambdaPort: options.ports.lambda,
+      params: {
+        thoughtspotHost: thoughtSpotUrl,
+        jwtIssuerUrl: options.jwtIssuer,
+        jwtAudience: options.jwtAudience,
+        corsAllowedOrigins: options.corsOrigins,
+      },
+      env,
+      ...(options.extraArgs && { extraArgs: options.extraArgs }),
+      ...(options.output && { output: options.output }),
+    });
+    cleanups.push(() => offline.stop());
+
+    return {
+      apiUrl: offline.url,
+      thoughtSpotUrl,
+      secretsManagerUrl,
+      ...(thoughtSpot && { thoughtSpot }),
+      ...(secretsManager && { secretsManager }),
+      offline,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

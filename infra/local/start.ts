@@ -1,0 +1,125 @@
+// `npm start`: the whole flow on this machine, no AWS account, no ThoughtSpot
+// cluster. Stand-ins for Secrets Manager and ThoughtSpot, serverless-offline for
+// API Gateway + Lambda, a banner with a curl that works. Ctrl-C stops it all.
+// Settings: infra/local/local-settings.ts (PORT, CORS_ORIGINS, LOCAL_SECRETS_FILE,
+// THOUGHTSPOT_HOST, AWS_ENDPOINT_URL_SECRETS_MANAGER, …). Arguments after `--`
+// go to serverless, e.g. `npm start -- --param 'orgMap={"acme":5}'`.
+import { formatBanner } from './banner.js';
+import { type DevKeys, generateDevKeys, readSecretsFile } from './dev-keys.js';
+import { createDevJwt } from './dev-tokens.js';
+import { watchLaunchers } from './launcher-watch.js';
+import { type LocalService, startLocalService } from './local-service.js';
+import { DEFAULT_DEV_ORGS, LocalSettingsError, readLocalSettings } from './local-settings.js';
+import { OfflineStartError } from './offline-process.js';
+import { PortInUseError } from './ports.js';
+
+const EXAMPLE_USER = 'alice@example.com';
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const settings = readLocalSettings(process.env);
+  const keys: DevKeys = settings.LOCAL_SECRETS_FILE
+    ? readSecretsFile(settings.LOCAL_SECRETS_FILE)
+    : generateDevKeys(DEFAULT_DEV_ORGS);
+
+  let service: LocalService | undefined;
+  let stopping: Promise<void> | undefined;
+  const shutdown = (why: string) => {
+    stopping ??= (async () => {
+      console.error(`\n${why}: stopping the local service…`);
+      await service?.stop();
+      console.error('Stopped.');
+    })();
+    return stopping;
+  };
+  // Installed before anything starts, so a Ctrl-C during start-up also cleans up.
+  const signalled = new Promise<string>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.on(signal, () => resolve(signal));
+    }
+    watchLaunchers(() => resolve('npm exited'));
+  });
+
+  const starting = startLocalService({
+    ports: {
+      http: settings.PORT,
+      lambda: settings.LAMBDA_PORT,
+      thoughtSpot: settings.THOUGHTSPOT_STAND_IN_PORT,
+      secretsManager: settings.SECRETS_MANAGER_PORT,
+    },
+    corsOrigins: settings.CORS_ORIGINS,
+    jwtIssuer: settings.JWT_ISSUER,
+    jwtAudience: settings.JWT_AUDIENCE,
+    keys,
+    ...(settings.THOUGHTSPOT_HOST && { thoughtSpotHost: settings.THOUGHTSPOT_HOST }),
+    ...(settings.AWS_ENDPOINT_URL_SECRETS_MANAGER && {
+      secretsManagerEndpoint: settings.AWS_ENDPOINT_URL_SECRETS_MANAGER,
+    }),
+    extraArgs: process.argv.slice(2),
+  });
+  const first = await Promise.race([starting, signalled]);
+  if (typeof first === 'string') {
+    // Interrupted while starting: let start-up finish or fail, then undo it.
+    service = await starting.catch(() => undefined);
+    await shutdown(first);
+    return 130;
+  }
+  service = first;
+
+  const exampleOrg = String(keys.orgIds.find((orgId) => orgId !== 0) ?? keys.orgIds[0] ?? 0);
+  console.log(
+    formatBanner({
+      apiUrl: service.apiUrl,
+      thoughtSpot: { url: service.thoughtSpotUrl, standIn: service.thoughtSpot !== undefined },
+      secretsManager: {
+        url: service.secretsManagerUrl,
+        standIn: service.secretsManager !== undefined,
+      },
+      keys: {
+        source: keys.source,
+        orgIds: keys.orgIds,
+        ...(settings.LOCAL_SECRETS_FILE && { file: settings.LOCAL_SECRETS_FILE }),
+      },
+      corsOrigins: settings.CORS_ORIGINS,
+      jwtIssuer: settings.JWT_ISSUER,
+      jwtAudience: settings.JWT_AUDIENCE,
+      exampleJwt: createDevJwt({
+        user: EXAMPLE_USER,
+        orgs: [exampleOrg],
+        issuer: settings.JWT_ISSUER,
+        audience: settings.JWT_AUDIENCE,
+        expiresInSeconds: 12 * 3600,
+      }),
+      exampleUser: EXAMPLE_USER,
+      exampleOrg,
+      startupMs: Date.now() - started,
+    }),
+  );
+
+  const outcome = await Promise.race([
+    signalled,
+    service.offline.exited.then((code) => ({ code })),
+  ]);
+  if (typeof outcome === 'string') {
+    await shutdown(outcome);
+    return 0;
+  }
+  await shutdown(`serverless-offline exited (${outcome.code})`);
+  return 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known =
+      error instanceof PortInUseError ||
+      error instanceof LocalSettingsError ||
+      error instanceof OfflineStartError ||
+      (error instanceof Error && error.message.startsWith('LOCAL_SECRETS_FILE'));
+    console.error(
+      `\nnpm start: ${known && error instanceof Error ? error.message : String(error)}`,
+    );
+    if (!known && error instanceof Error && error.stack) console.error(error.stack);
+    process.exit(1);
+  },
+);
