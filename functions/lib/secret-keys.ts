@@ -50,6 +50,8 @@ export interface SecretKeysOptions
 }
 
 export const PRIMARY_ORG_ID = 0;
+/** Deadline for one GetSecretValue, SDK retries included. */
+export const DEFAULT_LOOKUP_TIMEOUT_MS = 3000;
 
 /** `{"secret_key": "..."}` or the bare key. */
 const JsonSecretSchema = z.object({ secret_key: z.string().trim().min(1) });
@@ -99,7 +101,7 @@ export function createSecretKeys(options: SecretKeysOptions): SecretKeys {
     fallbackToPrimaryOrg,
     secretCacheTtlMs,
     secretMaxStaleMs,
-    lookupTimeoutMs = 3000,
+    lookupTimeoutMs = DEFAULT_LOOKUP_TIMEOUT_MS,
     minRefetchIntervalMs = 5000,
     failureBackoffMs = 5000,
     now = Date.now,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LOOKUP_TIMEOUT_MS } from '../../functions/lib/secret-keys.js';
 import type { HttpResponse } from '../../functions/token/responses.js';
 import type { SecretsManagerFaultKind } from '../../infra/local/secrets-manager-stand-in.js';
 import type { ThoughtSpotFault } from '../../infra/local/thoughtspot-stand-in.js';
@@ -7,9 +8,8 @@ import {
   errorCodeOf,
   watchProcessFailures,
 } from '../resilience/support/contract.js';
-import { fakeKey } from '../support/fixtures.js';
-import { type Environment, secretIdOf, startEnvironment } from './support/environment.js';
-import { captureOutput } from './support/output-capture.js';
+import { type Environment, secretIdOf } from './support/environment.js';
+import { watchForLeaks } from './support/leak-watch.js';
 
 /**
  * The fault matrix: one row per way ThoughtSpot or Secrets Manager can fail, each
@@ -19,20 +19,14 @@ import { captureOutput } from './support/output-capture.js';
  * gets a token ThoughtSpot really minted.
  */
 
-const output = captureOutput();
+const leaks = watchForLeaks();
 const processFailures = watchProcessFailures();
-const allKeys: string[] = [];
-const allResponses: string[] = [];
-const key = (label: string) => {
-  const value = fakeKey(label);
-  allKeys.push(value);
-  return value;
-};
+const key = leaks.key;
 
 /** THOUGHTSPOT_TIMEOUT_MS for this file: short, but room for a Retry-After of 1 s. */
 const DEADLINE_MS = 2000;
-/** functions/lib/secret-keys.ts `lookupTimeoutMs` default: one GetSecretValue, retries included. */
-const LOOKUP_TIMEOUT_MS = 3000;
+/** One GetSecretValue, SDK retries included. */
+const LOOKUP_TIMEOUT_MS = DEFAULT_LOOKUP_TIMEOUT_MS;
 /** Scheduling slack on a busy 2-core machine; the bounds are about hanging, not speed. */
 const MARGIN_MS = 700;
 
@@ -82,16 +76,7 @@ async function expectRecovery(
   expect(processFailures.failures).toEqual([]);
 }
 
-async function environment(options: Parameters<typeof startEnvironment>[0]): Promise<Environment> {
-  const env = await startEnvironment(options);
-  return {
-    ...env,
-    async close() {
-      allResponses.push(...env.responses.map((response) => JSON.stringify(response)));
-      await env.close();
-    },
-  };
-}
+const environment = leaks.environment;
 
 const times = (count: number, fault: ThoughtSpotFault): ThoughtSpotFault[] =>
   Array.from({ length: count }, () => fault);
@@ -363,13 +348,11 @@ describe('the process and the output under the fault matrix', () => {
   });
 
   it('never shows a secret key in a response or a log line', () => {
-    output.stop();
-    const logs = output.text();
-    const responses = allResponses.join('\n');
+    const { logs, responses, keys } = leaks.finish();
 
     expect(logs).toContain('token request failed');
     expect(responses).toContain('secret_unavailable');
-    for (const secret of allKeys) {
+    for (const secret of keys) {
       expect(logs).not.toContain(secret);
       expect(responses).not.toContain(secret);
     }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fakeKey } from '../support/fixtures.js';
-import { type Environment, secretIdOf, startEnvironment } from './support/environment.js';
-import { captureOutput } from './support/output-capture.js';
+import { type Environment, secretIdOf } from './support/environment.js';
+import { watchForLeaks } from './support/leak-watch.js';
 
 /**
  * The whole handler over real HTTP on 127.0.0.1: real AWS SDK → Secrets Manager
@@ -9,29 +8,14 @@ import { captureOutput } from './support/output-capture.js';
  * one cold start with its own configuration.
  */
 
-const output = captureOutput();
-const allKeys: string[] = [];
-const allResponses: string[] = [];
-const key = (label: string) => {
-  const value = fakeKey(label);
-  allKeys.push(value);
-  return value;
-};
+const leaks = watchForLeaks();
+const key = leaks.key;
 
 const CLUSTER_KEY = key('cluster');
 const ORG5_KEY = key('org5');
 const alice = { email: 'alice@example.com', ts_org: '5' };
 
-async function environment(options: Parameters<typeof startEnvironment>[0]): Promise<Environment> {
-  const env = await startEnvironment(options);
-  return {
-    ...env,
-    async close() {
-      allResponses.push(...env.responses.map((response) => JSON.stringify(response)));
-      await env.close();
-    },
-  };
-}
+const environment = leaks.environment;
 
 const getToken = (
   claims: Record<string, string>,
@@ -330,12 +314,10 @@ describe('the token handler when ThoughtSpot fails', () => {
 
 describe('what leaves the service', () => {
   it('never shows a secret key in any log line or response, nor a token in a log line', () => {
-    output.stop();
-    const logs = output.text();
-    const responses = allResponses.join('\n');
+    const { logs, responses, keys } = leaks.finish();
 
     expect(logs).toContain('token issued');
-    for (const secret of allKeys) {
+    for (const secret of keys) {
       expect(logs).not.toContain(secret);
       expect(responses).not.toContain(secret);
     }

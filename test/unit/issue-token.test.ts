@@ -21,7 +21,7 @@ import {
   issueToken,
 } from '../../functions/token/issue-token.js';
 import type { TokenOptions } from '../../functions/token/request.js';
-import { fakeKey } from '../support/fixtures.js';
+import { fakeKey, rejection } from '../support/fixtures.js';
 
 const OBJECT_ID = 'e65d7d3f-c2b5-4d3e-8cba-7e5a6b9c0d11';
 const SETTINGS: IssueTokenSettings = {
@@ -97,15 +97,6 @@ function fakeMintToken(...steps: MintStep[]) {
 }
 
 const newTrace = (): IssueTrace => ({ upstream: { attempts: 0 } });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Runs the use case with the given ports, options and identity. */
 function issue(

@@ -18,7 +18,7 @@ import {
   type SecretKeysOptions,
   secretIdFor,
 } from '../../functions/lib/secret-keys.js';
-import { fakeKey } from '../support/fixtures.js';
+import { fakeKey, rejection } from '../support/fixtures.js';
 
 const TEMPLATE = 'test/thoughtspot/org/{orgId}/trusted-auth';
 const TTL_MS = 60_000;
@@ -54,15 +54,6 @@ function errorTexts(error: unknown): string {
     texts.push(current.name, current.message, String(current.stack));
   }
   return texts.join('\n');
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 let clock: number;

@@ -12,7 +12,12 @@ import {
   type UpstreamTrace,
   upstreamErrorCode,
 } from '../../functions/lib/thoughtspot.js';
-import { fakeKey, TEST_THOUGHTSPOT_HOST, thoughtSpotTokenBody } from '../support/fixtures.js';
+import {
+  fakeKey,
+  rejection,
+  TEST_THOUGHTSPOT_HOST,
+  thoughtSpotTokenBody,
+} from '../support/fixtures.js';
 
 const OBJECT_ID = 'e65d7d3f-c2b5-4d3e-8cba-7e5a6b9c0d11';
 
@@ -92,15 +97,6 @@ const client = (
     fetch,
     ...options,
   });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Every text an error carries: name, message, stack and those of its causes. */
 function errorTexts(error: unknown): string {
