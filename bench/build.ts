@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { parse } from 'yaml';
+import { offlineEnv } from '../test/template/packaging.js';
 import { listZip, readZipEntry } from '../test/template/zip.js';
 
 /**
@@ -99,19 +100,10 @@ export function packageLikeDeployment(workDir: string): Bundle {
   });
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(service, 'node_modules'));
   const packageDir = path.join(workDir, 'package');
-  const env = { ...process.env };
-  for (const name of [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_PROFILE',
-  ]) {
-    delete env[name];
-  }
   const osls = path.join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
   const result = spawnSync(process.execPath, [osls, 'package', '--package', packageDir], {
     cwd: service,
-    env,
+    env: offlineEnv(),
     encoding: 'utf8',
     timeout: 120_000,
   });

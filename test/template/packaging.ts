@@ -33,7 +33,7 @@ export const prodPackageArgs = (packageDir: string): string[] => [
 ];
 
 /** The environment without AWS credentials: packaging must not need any. */
-const offlineEnv = (): NodeJS.ProcessEnv => {
+export const offlineEnv = (): NodeJS.ProcessEnv => {
   const env = { ...process.env };
   for (const name of [
     'AWS_ACCESS_KEY_ID',

@@ -43,6 +43,14 @@ const throttled = () => {
   return error;
 };
 
+/** Org `orgId` has no secret; Org 0's holds `primaryKey`. */
+function givenOnlyPrimaryKey(orgId: number, primaryKey: string) {
+  secretsManager.on(GetSecretValueCommand, { SecretId: idOf(orgId) }).rejects(notFound());
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: idOf(0) })
+    .resolves({ SecretString: primaryKey });
+}
+
 /** How often each secret id was read. */
 const readsOf = (orgId: number) =>
   secretsManager.commandCalls(GetSecretValueCommand, { SecretId: idOf(orgId) }).length;
@@ -156,10 +164,7 @@ describe('createSecretKeys', () => {
 
     it('asks Secrets Manager only for the ids the template gives', async () => {
       // Prepare
-      secretsManager.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(notFound());
-      secretsManager
-        .on(GetSecretValueCommand, { SecretId: idOf(0) })
-        .resolves({ SecretString: fakeKey('org0') });
+      givenOnlyPrimaryKey(7, fakeKey('org0'));
 
       // Act
       await secretKeys().keyFor(7);
@@ -227,10 +232,7 @@ describe('createSecretKeys', () => {
     it("falls back to Org 0's key when the Org has no secret", async () => {
       // Prepare
       const primaryKey = fakeKey('org0');
-      secretsManager.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(notFound());
-      secretsManager
-        .on(GetSecretValueCommand, { SecretId: idOf(0) })
-        .resolves({ SecretString: primaryKey });
+      givenOnlyPrimaryKey(7, primaryKey);
 
       // Act
       const orgKey = await secretKeys().keyFor(7);
@@ -262,10 +264,7 @@ describe('createSecretKeys', () => {
 
     it('answers org_not_configured when the Org has no secret and fallback is off', async () => {
       // Prepare
-      secretsManager.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(notFound());
-      secretsManager
-        .on(GetSecretValueCommand, { SecretId: idOf(0) })
-        .resolves({ SecretString: fakeKey('org0') });
+      givenOnlyPrimaryKey(7, fakeKey('org0'));
 
       // Act
       const error = await rejection(secretKeys({ fallbackToPrimaryOrg: false }).keyFor(7));
@@ -344,10 +343,7 @@ describe('createSecretKeys', () => {
     it('caches "this Org has no secret" too', async () => {
       // Prepare
       const primaryKey = fakeKey('org0');
-      secretsManager.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(notFound());
-      secretsManager
-        .on(GetSecretValueCommand, { SecretId: idOf(0) })
-        .resolves({ SecretString: primaryKey });
+      givenOnlyPrimaryKey(7, primaryKey);
       const keys = secretKeys();
       await keys.keyFor(7);
       clock += TTL_MS - 1;
@@ -363,10 +359,7 @@ describe('createSecretKeys', () => {
 
     it('reports a fallback as a miss when either lookup was one', async () => {
       // Prepare
-      secretsManager.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(notFound());
-      secretsManager
-        .on(GetSecretValueCommand, { SecretId: idOf(0) })
-        .resolves({ SecretString: fakeKey('org0') });
+      givenOnlyPrimaryKey(7, fakeKey('org0'));
       const keys = secretKeys();
       await keys.keyFor(0);
 
@@ -380,10 +373,7 @@ describe('createSecretKeys', () => {
     it('shares one lookup among 50 concurrent cold calls (single flight)', async () => {
       // Prepare
       const primaryKey = fakeKey('org0');
-      secretsManager.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(notFound());
-      secretsManager
-        .on(GetSecretValueCommand, { SecretId: idOf(0) })
-        .resolves({ SecretString: primaryKey });
+      givenOnlyPrimaryKey(7, primaryKey);
       const keys = secretKeys();
 
       // Act
