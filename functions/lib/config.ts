@@ -2,6 +2,9 @@ import * as z from 'zod';
 
 /** The service's configuration (SPEC §4), read from the environment once at cold start. */
 
+/** SPEC §4: where an Org's key lives unless SECRET_ID_TEMPLATE says otherwise. */
+export const DEFAULT_SECRET_ID_TEMPLATE = 'thoughtspot/trusted-auth/org/{orgId}';
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const isLoopback = (hostname: string): boolean =>
@@ -67,7 +70,7 @@ const EnvSchema = z
     THOUGHTSPOT_HOST: thoughtSpotHost,
     SECRET_ID_TEMPLATE: z
       .string()
-      .default('thoughtspot/trusted-auth/org/{orgId}')
+      .default(DEFAULT_SECRET_ID_TEMPLATE)
       .refine((value) => value.includes('{orgId}'), { error: 'must contain {orgId}' }),
     FALLBACK_TO_PRIMARY_ORG: boolean(true),
     SECRET_CACHE_TTL_SECONDS: integer(300, 0, 86_400),

@@ -78,3 +78,17 @@ export class RateLimitedError extends define(
     if (retryAfter !== undefined) this.headers['Retry-After'] = retryAfter;
   }
 }
+
+/**
+ * The causes behind an error, as "Name: message", outermost first. Our causes and
+ * the SDK's and fetch's errors carry no secret, so these lines are safe to log.
+ */
+export function causeChain(error: unknown, limit = 3): string[] {
+  const lines: string[] = [];
+  let cause = error instanceof Error ? error.cause : undefined;
+  while (cause instanceof Error && lines.length < limit) {
+    lines.push(`${cause.name}: ${cause.message}`.slice(0, 200));
+    cause = cause.cause;
+  }
+  return lines;
+}

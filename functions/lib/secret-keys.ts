@@ -2,6 +2,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import * as z from 'zod';
 import type { Config } from './config.js';
 import { OrgNotConfiguredError, SecretUnavailableError } from './errors.js';
+import { parseJson } from './json.js';
 
 /**
  * Per-Org secret keys from Secrets Manager, behind a narrow port.
@@ -60,12 +61,8 @@ const JsonSecretSchema = z.object({ secret_key: z.string().trim().min(1) });
 export function parseSecretValue(value: string | undefined): string {
   const text = value?.trim() ?? '';
   if (text.startsWith('{')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new Error('secret holds malformed JSON');
-    }
+    const json = parseJson(text);
+    if (json === undefined) throw new Error('secret holds malformed JSON');
     const parsed = JsonSecretSchema.safeParse(json);
     if (!parsed.success) throw new Error('secret holds JSON without a "secret_key" string');
     return parsed.data.secret_key;
@@ -190,17 +187,13 @@ export function createSecretKeys(options: SecretKeysOptions): SecretKeys {
       // A burst of rejections (a key really revoked) must not become a burst of lookups:
       // one forced lookup per secret every few seconds, shared by everyone who asks meanwhile.
       const last = forcedAt.get(secretId);
-      let fresh: Lookup | undefined;
-      if (inFlight.has(secretId) || (last !== undefined && now() - last < minRefetchIntervalMs)) {
-        const running = inFlight.get(secretId);
-        const entry = entries.get(secretId);
-        fresh = running
-          ? await running.catch(() => undefined)
-          : entry && { ...entry, cache: 'hit' };
-      } else {
-        forcedAt.set(secretId, now());
-        fresh = await load(secretId).catch(() => undefined);
-      }
+      const recentlyForced = last !== undefined && now() - last < minRefetchIntervalMs;
+      if (!recentlyForced) forcedAt.set(secretId, now());
+      // load() joins a lookup already in flight; otherwise a recent forced read stands.
+      const fresh =
+        recentlyForced && !inFlight.has(secretId)
+          ? entries.get(secretId)
+          : await load(secretId).catch(() => undefined);
       if (!fresh || fresh.key === null || fresh.key === used.key) return undefined;
       return { ...used, key: fresh.key, cache: 'miss' };
     },

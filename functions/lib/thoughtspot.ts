@@ -6,6 +6,7 @@ import {
   ThoughtSpotTimeoutError,
 } from './errors.js';
 import type { Provisioning } from './identity.js';
+import { parseJson } from './json.js';
 
 /**
  * ThoughtSpot REST v2 token client: POST /api/rest/2.0/auth/token/{full,object}.
@@ -91,12 +92,7 @@ const TokenResponseSchema = z.object({
 
 /** ThoughtSpot's error body varies by version: {error:{message:{code}}} or {error:{code}}. */
 export function upstreamErrorCode(body: string): number | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  let value = parseJson(body);
   for (let depth = 0; depth < 4 && value !== null && typeof value === 'object'; depth++) {
     const record = value as Record<string, unknown>;
     if (typeof record.code === 'number') return record.code;
@@ -157,15 +153,10 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
   }
 
   function parseToken(text: string, request: MintRequest): MintedToken {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
+    const parsed = TokenResponseSchema.safeParse(parseJson(text));
+    if (!parsed.success) {
       throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
     }
-    const parsed = TokenResponseSchema.safeParse(json);
-    if (!parsed.success)
-      throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
     const orgId = parsed.data.scope?.org_id;
     // A token scoped to another Org than asked for must never reach the caller.
     if (typeof orgId === 'number' && orgId !== request.orgId) {

@@ -2,17 +2,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../lib/config.js';
 import { RouteNotFoundError, UnauthenticatedError } from '../lib/errors.js';
 import { type CallerIdentity, identityFromClaims } from '../lib/identity.js';
-import { createSecretKeys } from '../lib/secret-keys.js';
-import { createThoughtSpotClient } from '../lib/thoughtspot.js';
 import type { TokenEvent } from './event.js';
 import { httpErrors } from './http-errors.js';
 import { issueToken } from './issue-token.js';
+import { createPorts } from './ports.js';
 import {
   backendRequest,
   browserGetOptions,
@@ -32,17 +30,7 @@ const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ThoughtSpotTokenService',
 });
 
-const ports = {
-  secretKeys: createSecretKeys({
-    // The endpoint comes from the SDK's standard AWS_ENDPOINT_URL_SECRETS_MANAGER when set.
-    client: new SecretsManagerClient({ maxAttempts: 2 }),
-    ...config,
-  }),
-  mintToken: createThoughtSpotClient({
-    host: config.thoughtSpotHost,
-    timeoutMs: config.thoughtSpotTimeoutMs,
-  }),
-};
+const ports = createPorts(config);
 
 function callerAndOptions(event: TokenEvent): { identity: CallerIdentity; options: TokenOptions } {
   const authorizer = event.requestContext.authorizer;

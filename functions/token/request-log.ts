@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ServiceError } from '../lib/errors.js';
+import { causeChain, ServiceError } from '../lib/errors.js';
 import type { TokenEvent } from './event.js';
 import type { IssueTrace } from './issue-token.js';
 import type { HttpResponse } from './responses.js';
@@ -23,17 +23,6 @@ export function traceOf(context: Context): IssueTrace {
     traces.set(context, trace);
   }
   return trace;
-}
-
-/** The error's cause chain as "Name: message" (our causes and SDK errors carry no secrets). */
-function describeCause(error: unknown): string | undefined {
-  const parts: string[] = [];
-  let cause = error instanceof Error ? error.cause : undefined;
-  for (let depth = 0; cause instanceof Error && depth < 3; depth++) {
-    parts.push(`${cause.name}: ${cause.message}`.slice(0, 200));
-    cause = cause.cause;
-  }
-  return parts.length > 0 ? parts.join(' <- ') : undefined;
 }
 
 export const requestLog = (
@@ -60,7 +49,7 @@ export const requestLog = (
       upstreamLatencyMs: trace.upstream.latencyMs,
       latencyMs: Date.now() - (started.get(request.context) ?? Date.now()),
       errorCode: code,
-      errorCause: describeCause(error),
+      errorCause: causeChain(error).join(' <- ') || undefined,
     };
     if (status >= 500) logger.error('token request failed', fields);
     else if (code) logger.warn('token request refused', fields);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { InvalidRequestError } from '../lib/errors.js';
 import type { CallerIdentity } from '../lib/identity.js';
+import { parseJson } from '../lib/json.js';
 
 /** What each route accepts. Anything else, a username from a browser in particular, is a 400. */
 
@@ -97,11 +98,9 @@ export function readJsonBody(input: RequestInput): unknown {
     throw new InvalidRequestError('The body must be JSON (Content-Type: application/json).');
   }
   const text = input.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InvalidRequestError('The body is not valid JSON.');
-  }
+  const json = parseJson(text);
+  if (json === undefined) throw new InvalidRequestError('The body is not valid JSON.');
+  return json;
 }
 
 const toOptions = (input: {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { parseJson } from '../../functions/lib/json.js';
 import {
   BodyTooLargeError,
   type ListeningServer,
@@ -12,7 +13,6 @@ import {
   readBody,
   resetConnection,
   sendJson,
-  tryParseJson,
 } from './http-server.js';
 import { AwsError } from './secrets-manager-inputs.js';
 import { SecretsStore } from './secrets-manager-store.js';
@@ -114,7 +114,7 @@ export async function startSecretsManagerStandIn(
     if (req.method !== 'POST' || operation === undefined) {
       throw new AwsError('UnknownOperationException', 'Expected POST / with X-Amz-Target');
     }
-    const input = tryParseJson(await readBody(req));
+    const input = parseJson(await readBody(req));
     if (typeof input !== 'object' || input === null) {
       throw new AwsError('SerializationException', 'Request body is not a JSON object');
     }

@@ -3,7 +3,7 @@
 // in one place. Shapes and error types follow the real service's JSON API.
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { tryParseJson } from './http-server.js';
+import { parseJson } from '../../functions/lib/json.js';
 import {
   AwsError,
   CreateInput,
@@ -258,7 +258,7 @@ function encodeNextToken(offset: number): string {
 function decodeNextToken(token: string): number {
   const result = z
     .object({ offset: z.number().int().min(0) })
-    .safeParse(tryParseJson(Buffer.from(token, 'base64url').toString('utf8')));
+    .safeParse(parseJson(Buffer.from(token, 'base64url').toString('utf8')));
   if (!result.success)
     throw new AwsError('InvalidNextTokenException', 'The NextToken is not valid.');
   return result.data.offset;

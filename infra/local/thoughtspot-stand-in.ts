@@ -10,6 +10,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import * as z from 'zod';
+import { parseJson } from '../../functions/lib/json.js';
 import {
   BodyTooLargeError,
   type ListeningServer,
@@ -17,7 +18,6 @@ import {
   readBody,
   sendJson,
   sendText,
-  tryParseJson,
 } from './http-server.js';
 import { EMBEDDED_APP_HTML } from './thoughtspot-embedded-app.js';
 import { applyFault, FaultQueue, type ThoughtSpotFault } from './thoughtspot-faults.js';
@@ -102,7 +102,7 @@ export async function startThoughtSpotStandIn(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const text = await readBody(req);
-    const json = tryParseJson(text);
+    const json = parseJson(text);
     const isForm = (req.headers['content-type'] ?? '').startsWith(
       'application/x-www-form-urlencoded',
     );

@@ -1,6 +1,7 @@
 import { vi } from 'vitest';
 import type { TokenEvent } from '../../../functions/token/event.js';
 import type { HttpResponse } from '../../../functions/token/responses.js';
+import { secretIdOf } from '../../../infra/local/local-settings.js';
 import {
   type SecretsManagerStandIn,
   startSecretsManagerStandIn,
@@ -19,7 +20,7 @@ import { type HttpApiEventOptions, httpApiEvent, lambdaContext } from '../../sup
  * replaced by building the event in-process.
  */
 
-export const secretIdOf = (orgId: number) => `thoughtspot/trusted-auth/org/${orgId}`;
+export { secretIdOf };
 
 export interface EnvironmentOptions {
   /** ThoughtSpot's cluster (Org 0) key. */

@@ -1,0 +1,24 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Config } from '../lib/config.js';
+import { createSecretKeys } from '../lib/secret-keys.js';
+import { createThoughtSpotClient } from '../lib/thoughtspot.js';
+import type { IssueTokenPorts } from './issue-token.js';
+
+/**
+ * The real adapters behind the use case's ports, as the function wires them. The
+ * handler builds them once per cold start; `npm run keys -- verify` builds its own
+ * so that "OK" means the deployed function would succeed too.
+ */
+export function createPorts(config: Config): IssueTokenPorts {
+  return {
+    secretKeys: createSecretKeys({
+      ...config,
+      // The endpoint comes from the SDK's standard AWS_ENDPOINT_URL_SECRETS_MANAGER when set.
+      client: new SecretsManagerClient({ maxAttempts: 2 }),
+    }),
+    mintToken: createThoughtSpotClient({
+      host: config.thoughtSpotHost,
+      timeoutMs: config.thoughtSpotTimeoutMs,
+    }),
+  };
+}
