@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { TokenEvent } from '../functions/token/event.js';
 import type { HttpResponse } from '../functions/token/responses.js';
+import { STAND_IN_AWS_ENV } from '../infra/local/secrets-manager-stand-in.js';
 
 /**
  * A fresh instance of the real handler, as a cold start would create it: the
@@ -22,9 +23,7 @@ export async function loadHandler(env: Record<string, string>): Promise<Handler>
 
 /** Fake AWS credentials: the SDK signs requests to the stand-in, which does not check them. */
 export const FAKE_AWS_ENV: Record<string, string> = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'AKIDBENCHSTANDIN',
-  AWS_SECRET_ACCESS_KEY: 'not-a-real-aws-secret',
+  ...STAND_IN_AWS_ENV,
   POWERTOOLS_SERVICE_NAME: 'thoughtspot-token-service-bench',
   POWERTOOLS_METRICS_NAMESPACE: 'ThoughtSpotTokenServiceBench',
 };

@@ -1,3 +1,4 @@
+import { secretIdOf } from '../infra/local/local-settings.js';
 import {
   type SecretsManagerStandIn,
   startSecretsManagerStandIn,
@@ -16,7 +17,6 @@ import { FAKE_AWS_ENV } from './load-handler.js';
 
 export const ORGS = 50;
 export const ORGS_WITH_OWN_KEY = 25;
-export const secretIdOf = (orgId: number) => `thoughtspot/trusted-auth/org/${orgId}`;
 export const hasOwnKey = (orgId: number) => orgId >= 1 && orgId <= ORGS_WITH_OWN_KEY;
 
 export interface World {

@@ -11,6 +11,7 @@ import { type OfflineProcess, startServerlessOffline } from './offline-process.j
 import { assertPortsFree, type PortClaim } from './ports.js';
 import {
   type SecretsManagerStandIn,
+  STAND_IN_AWS_ENV,
   startSecretsManagerStandIn,
 } from './secrets-manager-stand-in.js';
 import { startThoughtSpotStandIn, type ThoughtSpotStandIn } from './thoughtspot-stand-in.js';
@@ -48,10 +49,6 @@ export interface LocalService {
   stop(): Promise<void>;
 }
 
-const FAKE_AWS_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: 'AKIDLOCALDEVELOPMENT',
-  AWS_SECRET_ACCESS_KEY: 'local-development-not-a-secret',
-};
 /** A developer's real AWS identity must never reach the local function. */
 const DROPPED_AWS_VARIABLES = [
   'AWS_PROFILE',
@@ -129,8 +126,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     const thoughtSpotUrl = options.thoughtSpotHost ?? thoughtSpot?.url ?? '';
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of DROPPED_AWS_VARIABLES) delete env[name];
-    Object.assign(env, FAKE_AWS_CREDENTIALS, {
-      AWS_REGION: 'us-east-1',
+    Object.assign(env, STAND_IN_AWS_ENV, {
       // The real AWS SDK in the function finds the stand-in through this standard variable.
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
       ESBUILD_WORK_FOLDER: workFolder,

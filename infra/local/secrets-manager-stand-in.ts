@@ -17,6 +17,16 @@ import {
 import { AwsError } from './secrets-manager-inputs.js';
 import { SecretsStore } from './secrets-manager-store.js';
 
+/**
+ * What an AWS SDK needs to talk to the stand-in: a region and credentials to sign
+ * with. The stand-in does not check signatures, so these are obviously fake.
+ */
+export const STAND_IN_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
+  AWS_SECRET_ACCESS_KEY: 'not-a-real-aws-secret',
+} as const;
+
 export type SecretsManagerFaultKind =
   | 'throttle'
   | 'internal'

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseSecretValue } from '../../functions/lib/secret-keys.js';
 import {
   type SecretsManagerStandIn,
+  STAND_IN_AWS_ENV,
   startSecretsManagerStandIn,
 } from '../../infra/local/secrets-manager-stand-in.js';
 import {
@@ -68,9 +69,7 @@ function cli(
 ): Promise<Run> {
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
-    AWS_SECRET_ACCESS_KEY: 'not-a-real-aws-secret',
+    ...STAND_IN_AWS_ENV,
     // No profile files: only the environment configures the SDK.
     AWS_CONFIG_FILE: join(workDir, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(workDir, 'no-aws-credentials'),
@@ -122,7 +121,10 @@ beforeAll(async () => {
   sdk = new SecretsManagerClient({
     region: 'us-east-1',
     endpoint: sm.url,
-    credentials: { accessKeyId: 'AKIDLOCALSTANDIN', secretAccessKey: 'not-a-real-aws-secret' },
+    credentials: {
+      accessKeyId: STAND_IN_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: STAND_IN_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
   });
 });
 

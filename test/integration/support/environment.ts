@@ -4,6 +4,7 @@ import type { HttpResponse } from '../../../functions/token/responses.js';
 import { secretIdOf } from '../../../infra/local/local-settings.js';
 import {
   type SecretsManagerStandIn,
+  STAND_IN_AWS_ENV,
   startSecretsManagerStandIn,
 } from '../../../infra/local/secrets-manager-stand-in.js';
 import {
@@ -58,9 +59,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
   });
 
   const env: Record<string, string> = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
-    AWS_SECRET_ACCESS_KEY: 'not-a-real-aws-secret',
+    ...STAND_IN_AWS_ENV,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url,
     THOUGHTSPOT_HOST: ts.url,
     POWERTOOLS_SERVICE_NAME: 'thoughtspot-token-service-test',
