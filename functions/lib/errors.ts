@@ -4,7 +4,13 @@
  * an upstream body or a stack. The original problem travels in `cause`, for
  * the log line only.
  */
-export abstract class ServiceError extends Error {
+/**
+ * An error whose message this service wrote itself, from its own words and numbers:
+ * the only kind whose message may go into a log line.
+ */
+export class OwnMessageError extends Error {}
+
+export abstract class ServiceError extends OwnMessageError {
   abstract readonly status: number;
   abstract readonly code: string;
   /** Extra response headers (Retry-After for 429). */
@@ -79,15 +85,43 @@ export class RateLimitedError extends define(
   }
 }
 
+/** The secret's value is not a usable key. Says what is wrong, never what it holds. */
+export class SecretValueError extends OwnMessageError {
+  override name = 'SecretValueError';
+}
+
+/** Names that come from a class, not from data: JavaScript's own and AWS's modelled ones. */
+const SAFE_NAME = /^(?:[A-Z][A-Za-z]{0,60}(?:Error|Exception)|Error)$/;
+/** Node's system error codes (ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT). */
+const SAFE_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
+
 /**
- * The causes behind an error, as "Name: message", outermost first. Our causes and
- * the SDK's and fetch's errors carry no secret, so these lines are safe to log.
+ * One error as a log line may show it. Only our own messages are shown: a parser's
+ * message quotes its input (a secret value, an upstream body), and an AWS SDK error
+ * carries fields copied from the response body. Others show their class name, an
+ * HTTP status, and Node's system error code.
  */
-export function causeChain(error: unknown, limit = 3): string[] {
+function describeForLog(error: Error): string {
+  if (error instanceof OwnMessageError) return `${error.name}: ${error.message}`.slice(0, 200);
+  const name = SAFE_NAME.test(error.name) ? error.name : 'Error';
+  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
+  if (metadata !== undefined) {
+    const status = metadata.httpStatusCode;
+    return typeof status === 'number' ? `${name} (HTTP ${status})` : name;
+  }
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && SAFE_CODE.test(code) ? `${name} (${code})` : name;
+}
+
+/**
+ * What went wrong, safe for a log line, outermost first: a service error's causes (its
+ * own code and message are logged apart), or any other error and its causes.
+ */
+export function causeChain(error: unknown, limit = 4): string[] {
   const lines: string[] = [];
-  let cause = error instanceof Error ? error.cause : undefined;
+  let cause = error instanceof ServiceError ? error.cause : error;
   while (cause instanceof Error && lines.length < limit) {
-    lines.push(`${cause.name}: ${cause.message}`.slice(0, 200));
+    lines.push(describeForLog(cause));
     cause = cause.cause;
   }
   return lines;

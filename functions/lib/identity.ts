@@ -1,8 +1,16 @@
+import { type Claims, readClaimList, readClaimValue } from './claims.js';
 import type { Config } from './config.js';
-import { OrgForbiddenError, UnauthenticatedError } from './errors.js';
+import { InvalidRequestError, OrgForbiddenError, UnauthenticatedError } from './errors.js';
+import { usernameProblem } from './username.js';
 
-/** Who a token is for: decided by the JWT authorizer's claims or the trusted backend, never the browser. */
-export interface CallerIdentity {
+/**
+ * Who is calling, and for which Orgs, on every route (SPEC §3, §8). The browser
+ * routes take it only from the JWT authorizer's verified claims; the backend route
+ * only from an IAM-verified caller's body. Nothing here trims, re-cases or defaults
+ * a value it was given: a value is used as it came or refused.
+ */
+
+export interface Caller {
   username: string;
   /** The Orgs the caller belongs to, in claim order; the first is the default. */
   orgIds: readonly number[];
@@ -17,10 +25,13 @@ export interface Provisioning {
   groups?: string[];
 }
 
-/** API Gateway delivers claim values as strings; a list claim arrives as "[a b c]". */
-export type Claims = Readonly<Record<string, unknown>>;
+/** What API Gateway's authorizers put on the request context. */
+export interface Authorizer {
+  jwt?: { claims?: Claims };
+  iam?: unknown;
+}
 
-type IdentityConfig = Pick<
+type JwtConfig = Pick<
   Config,
   | 'usernameClaim'
   | 'orgClaim'
@@ -31,28 +42,36 @@ type IdentityConfig = Pick<
   | 'groupsClaim'
 >;
 
+/** The claim that holds the email used for provisioning (SPEC §4 AUTO_CREATE_USERS). */
+const EMAIL_CLAIM = 'email';
 const MAX_ORG_ID = 2_147_483_647;
 
-/** Splits a claim value into its entries: "5", "[5 9]", a real array, or a number. */
-export function claimValues(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(claimValues);
-  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
-  if (typeof value !== 'string') return [];
-  const text = value.trim();
-  if (text.startsWith('[') && text.endsWith(']')) {
-    return text
-      .slice(1, -1)
-      .split(/[\s,]+/)
-      .filter((entry) => entry !== '');
-  }
-  return text === '' ? [] : [text];
+/** One provisioning builder for both routes: only the details that are present. */
+function provisioning(details: {
+  email?: string | undefined;
+  displayName?: string | undefined;
+  groups?: string[] | undefined;
+}): Provisioning {
+  return {
+    ...(details.email !== undefined && { email: details.email }),
+    ...(details.displayName !== undefined && { displayName: details.displayName }),
+    ...(details.groups !== undefined && { groups: details.groups }),
+  };
 }
 
-function claimString(claims: Claims, name: string): string | undefined {
-  const value = claims[name];
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const text = String(value).trim();
-  return text === '' ? undefined : text;
+const wrongType = (claim: string) =>
+  new UnauthenticatedError(`The verified token's "${claim}" claim has the wrong type.`);
+
+function claimText(claims: Claims, claim: string): string | undefined {
+  const read = readClaimValue(claims, claim);
+  if (read.kind === 'wrong_type') throw wrongType(claim);
+  return read.kind === 'value' ? read.value : undefined;
+}
+
+function claimList(claims: Claims, claim: string): string[] | undefined {
+  const read = readClaimList(claims, claim);
+  if (read.kind === 'wrong_type') throw wrongType(claim);
+  return read.kind === 'values' ? read.values : undefined;
 }
 
 function resolveOrg(entry: string, orgMap: Readonly<Record<string, number>>): number | undefined {
@@ -63,44 +82,80 @@ function resolveOrg(entry: string, orgMap: Readonly<Record<string, number>>): nu
   return Object.hasOwn(orgMap, entry) ? orgMap[entry] : undefined;
 }
 
+function orgsFromClaim(claims: Claims, config: JwtConfig): number[] {
+  const entries = claimList(claims, config.orgClaim) ?? [];
+  // An empty claim ("" or "[]") is no claim: the caller belongs to the default Org.
+  if (entries.length === 0) return [config.defaultOrgId];
+  const orgIds = [...new Set(entries.flatMap((entry) => resolveOrg(entry, config.orgMap) ?? []))];
+  if (orgIds.length === 0) {
+    throw new OrgForbiddenError("The caller's Org claim names no Org this service knows.");
+  }
+  return orgIds;
+}
+
 /** The browser routes' caller, taken only from the JWT authorizer's verified claims. */
-export function identityFromClaims(
-  claims: Claims | undefined,
-  config: IdentityConfig,
-): CallerIdentity {
+export function callerFromJwt(authorizer: Authorizer | undefined, config: JwtConfig): Caller {
+  const claims = authorizer?.jwt?.claims;
   if (!claims) throw new UnauthenticatedError();
-  const username = claimString(claims, config.usernameClaim);
+  const username = claimText(claims, config.usernameClaim);
   if (username === undefined) {
     throw new UnauthenticatedError(`The verified token has no "${config.usernameClaim}" claim.`);
   }
-
-  const orgEntries = claimValues(claims[config.orgClaim]);
-  let orgIds: number[];
-  if (orgEntries.length === 0) {
-    orgIds = [config.defaultOrgId];
-  } else {
-    orgIds = [...new Set(orgEntries.flatMap((entry) => resolveOrg(entry, config.orgMap) ?? []))];
-    if (orgIds.length === 0) {
-      throw new OrgForbiddenError("The caller's Org claim names no Org this service knows.");
-    }
+  const problem = usernameProblem(username);
+  if (problem !== undefined) {
+    throw new UnauthenticatedError(
+      `The verified token's "${config.usernameClaim}" claim is not a usable username: it ${problem}.`,
+    );
   }
-
+  const orgIds = orgsFromClaim(claims, config);
   if (!config.autoCreateUsers) return { username, orgIds };
-  const provision: Provisioning = {};
-  const email = claimString(claims, 'email');
-  const displayName = claimString(claims, config.displayNameClaim);
-  if (email !== undefined) provision.email = email;
-  if (displayName !== undefined) provision.displayName = displayName;
-  if (config.groupsClaim !== undefined && config.groupsClaim in claims) {
-    provision.groups = claimValues(claims[config.groupsClaim]);
+  return {
+    username,
+    orgIds,
+    provision: provisioning({
+      email: claimText(claims, EMAIL_CLAIM),
+      displayName: claimText(claims, config.displayNameClaim),
+      groups: config.groupsClaim === undefined ? undefined : claimList(claims, config.groupsClaim),
+    }),
+  };
+}
+
+/** What the backend body says about the user (already shape-checked by request.ts). */
+export interface BackendIdentity {
+  username: string;
+  org_id: number;
+  email?: string | undefined;
+  display_name?: string | undefined;
+  groups?: string[] | undefined;
+}
+
+/** The backend route's caller: only an IAM-verified caller may name the user. */
+export function callerFromBackend(
+  authorizer: Authorizer | undefined,
+  body: BackendIdentity,
+): Caller {
+  if (!authorizer?.iam) throw new UnauthenticatedError('This route needs IAM authorization.');
+  const problem = usernameProblem(body.username);
+  if (problem !== undefined) {
+    throw new InvalidRequestError(`Invalid request: username ${problem}.`);
   }
-  return { username, orgIds, provision };
+  const provision = provisioning({
+    email: body.email,
+    displayName: body.display_name,
+    groups: body.groups,
+  });
+  return {
+    username: body.username,
+    orgIds: [body.org_id],
+    // Naming any provisioning detail asks for just-in-time provisioning (auto_create).
+    ...(Object.keys(provision).length > 0 && { provision }),
+  };
 }
 
 /** The Org a token is minted for: the requested one if the caller belongs to it, else their first. */
-export function chooseOrg(identity: CallerIdentity, requested: number | undefined): number {
-  const [first] = identity.orgIds;
+export function chooseOrg(caller: Caller, requested: number | undefined): number {
+  const [first] = caller.orgIds;
   if (requested === undefined && first !== undefined) return first;
-  if (requested !== undefined && identity.orgIds.includes(requested)) return requested;
+  if (requested !== undefined && caller.orgIds.includes(requested)) return requested;
   throw new OrgForbiddenError();
 }

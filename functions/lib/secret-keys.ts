@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import type { Config } from './config.js';
-import { OrgNotConfiguredError, SecretUnavailableError } from './errors.js';
+import { OrgNotConfiguredError, SecretUnavailableError, SecretValueError } from './errors.js';
 import { parseJson } from './json.js';
 
 /**
@@ -62,12 +62,13 @@ export function parseSecretValue(value: string | undefined): string {
   const text = value?.trim() ?? '';
   if (text.startsWith('{')) {
     const json = parseJson(text);
-    if (json === undefined) throw new Error('secret holds malformed JSON');
+    if (json === undefined) throw new SecretValueError('secret holds malformed JSON');
     const parsed = JsonSecretSchema.safeParse(json);
-    if (!parsed.success) throw new Error('secret holds JSON without a "secret_key" string');
+    if (!parsed.success)
+      throw new SecretValueError('secret holds JSON without a "secret_key" string');
     return parsed.data.secret_key;
   }
-  if (text === '') throw new Error('secret is empty');
+  if (text === '') throw new SecretValueError('secret is empty');
   return text;
 }
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import {
+  OwnMessageError,
   RateLimitedError,
   ServiceError,
   ThoughtSpotError,
@@ -41,7 +42,7 @@ export interface UpstreamTrace {
 }
 
 /** ThoughtSpot refused the request (400/401/403): the key, the user, or trusted auth itself. */
-export class TokenRejectedError extends Error {
+export class TokenRejectedError extends OwnMessageError {
   override name = 'TokenRejectedError';
   constructor(
     readonly status: number,
@@ -73,21 +74,16 @@ export interface ThoughtSpotClientOptions {
   now?: () => number;
 }
 
-/** The fields we rely on; ThoughtSpot's Token model has more, which we ignore. */
+/**
+ * The fields we rely on; ThoughtSpot's Token model has more, which we ignore. The Org
+ * and the user are required: a token is relayed only when the answer says whom it is for.
+ */
 const TokenResponseSchema = z.object({
   token: z.string().min(1),
   // The SDK model declares a float; clusters send whole milliseconds. Accept both.
   expiration_time_in_millis: z.number().positive(),
-  creation_time_in_millis: z.number().optional(),
-  scope: z
-    .object({
-      access_type: z.string().nullish(),
-      org_id: z.number().int().nullish(),
-      metadata_id: z.string().nullish(),
-    })
-    .nullish(),
-  valid_for_username: z.string().nullish(),
-  valid_for_user_id: z.string().nullish(),
+  scope: z.object({ org_id: z.number().int() }),
+  valid_for_username: z.string(),
 });
 
 /** ThoughtSpot's error body varies by version: {error:{message:{code}}} or {error:{code}}. */
@@ -101,12 +97,24 @@ export function upstreamErrorCode(body: string): number | undefined {
   return undefined;
 }
 
-/** Retry-After in ms: delta-seconds or an HTTP date. */
-function retryAfterMs(header: string | null, now: number): number | undefined {
+/** The longest Retry-After we pass on or wait for (SPEC §8: capped). */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+
+const HTTP_DATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * Retry-After as whole seconds, capped: delta-seconds or an HTTP date (IMF-fixdate),
+ * nothing else. We pass on our own rendering of it, never the upstream text.
+ */
+export function retryAfterSeconds(header: string | null, now: number): number | undefined {
   if (header === null) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  let seconds: number;
+  if (/^\d{1,10}$/.test(header)) seconds = Number(header);
+  else if (HTTP_DATE.test(header) && !Number.isNaN(Date.parse(header))) {
+    seconds = Math.max(0, Math.ceil((Date.parse(header) - now) / 1000));
+  } else return undefined;
+  return Math.min(seconds, MAX_RETRY_AFTER_SECONDS);
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -157,10 +165,12 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
     if (!parsed.success) {
       throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
     }
-    const orgId = parsed.data.scope?.org_id;
-    // A token scoped to another Org than asked for must never reach the caller.
-    if (typeof orgId === 'number' && orgId !== request.orgId) {
+    // A token for another Org or user than asked for must never reach the caller.
+    if (parsed.data.scope.org_id !== request.orgId) {
       throw new ThoughtSpotError('ThoughtSpot returned a token for a different Org.');
+    }
+    if (parsed.data.valid_for_username.toLowerCase() !== request.username.toLowerCase()) {
+      throw new ThoughtSpotError('ThoughtSpot returned a token for a different user.');
     }
     return {
       token: parsed.data.token,
@@ -204,6 +214,8 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
             },
             body,
             signal,
+            // The key goes to THOUGHTSPOT_HOST and nowhere else: a redirect is an answer, not a hop.
+            redirect: 'manual',
           });
         } catch (error) {
           if (signal.aborted) throw error;
@@ -219,19 +231,20 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
           throw new TokenRejectedError(response.status, upstreamErrorCode(text));
         }
         if (response.status === 429) {
-          const header = response.headers.get('retry-after');
-          const wait = retryAfterMs(header, now());
-          // Passed on to the caller, so only a well-formed value.
-          const safeHeader =
-            header !== null && /^[\w ,:+-]{1,64}$/.test(header) ? header : undefined;
-          failure = new RateLimitedError(safeHeader);
-          if (await backoff(attempt, wait)) continue;
+          const seconds = retryAfterSeconds(response.headers.get('retry-after'), now());
+          failure = new RateLimitedError(seconds === undefined ? undefined : String(seconds));
+          if (await backoff(attempt, seconds === undefined ? undefined : seconds * 1000)) continue;
           throw failure;
         }
         if (response.status >= 500) {
           failure = new ThoughtSpotError(`ThoughtSpot answered ${response.status}.`);
           if (await backoff(attempt)) continue;
           throw failure;
+        }
+        if (response.status >= 300 && response.status < 400) {
+          throw new ThoughtSpotError(
+            `ThoughtSpot answered ${response.status} (a redirect, which is never followed).`,
+          );
         }
         // 404, 405, 415...: the host is not a ThoughtSpot REST v2 API; retrying won't help.
         throw new ThoughtSpotError(`ThoughtSpot answered ${response.status}.`);

@@ -5,17 +5,18 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../lib/config.js';
-import { RouteNotFoundError, UnauthenticatedError } from '../lib/errors.js';
-import { type CallerIdentity, identityFromClaims } from '../lib/identity.js';
+import { RouteNotFoundError } from '../lib/errors.js';
+import { type Caller, callerFromBackend, callerFromJwt } from '../lib/identity.js';
 import type { TokenEvent } from './event.js';
 import { httpErrors } from './http-errors.js';
 import { issueToken } from './issue-token.js';
 import { createPorts } from './ports.js';
 import {
-  backendRequest,
+  backendBody,
   browserGetOptions,
   browserPostOptions,
   type TokenOptions,
+  tokenOptions,
 } from './request.js';
 import { requestLog, traceOf } from './request-log.js';
 import { type HttpResponse, tokenResponse, wantsJson } from './responses.js';
@@ -32,31 +33,32 @@ const metrics = new Metrics({
 
 const ports = createPorts(config);
 
-function callerAndOptions(event: TokenEvent): { identity: CallerIdentity; options: TokenOptions } {
-  const authorizer = event.requestContext.authorizer;
-  switch (event.routeKey) {
-    case 'GET /token':
-      return {
-        identity: identityFromClaims(authorizer?.jwt?.claims, config),
-        options: browserGetOptions(event),
-      };
-    case 'POST /token':
-      return {
-        identity: identityFromClaims(authorizer?.jwt?.claims, config),
-        options: browserPostOptions(event),
-      };
-    case 'POST /backend/token':
-      // Only a caller API Gateway verified with SigV4 may name the user.
-      if (!authorizer?.iam) throw new UnauthenticatedError('This route needs IAM authorization.');
-      return backendRequest(event);
-    default:
-      throw new RouteNotFoundError();
-  }
-}
+type Route = (event: TokenEvent) => { caller: Caller; options: TokenOptions };
+
+/** Who is calling (identity.ts) and what they asked for (request.ts), per route. */
+const routes: Readonly<Record<string, Route>> = {
+  'GET /token': (event) => ({
+    caller: callerFromJwt(event.requestContext.authorizer, config),
+    options: browserGetOptions(event),
+  }),
+  'POST /token': (event) => ({
+    caller: callerFromJwt(event.requestContext.authorizer, config),
+    options: browserPostOptions(event),
+  }),
+  'POST /backend/token': (event) => {
+    const body = backendBody(event);
+    return {
+      caller: callerFromBackend(event.requestContext.authorizer, body),
+      options: tokenOptions(body),
+    };
+  },
+};
 
 async function route(event: TokenEvent, context: Context): Promise<HttpResponse> {
-  const { identity, options } = callerAndOptions(event);
-  const minted = await issueToken(identity, options, ports, config, traceOf(context));
+  const handle = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey] : undefined;
+  if (!handle) throw new RouteNotFoundError();
+  const { caller, options } = handle(event);
+  const minted = await issueToken(caller, options, ports, config, traceOf(context));
   return tokenResponse(minted, wantsJson(event.headers));
 }
 

@@ -1,5 +1,5 @@
 import { SecretKeyRejectedError, UserRejectedError } from '../lib/errors.js';
-import { type CallerIdentity, chooseOrg } from '../lib/identity.js';
+import { type Caller, chooseOrg } from '../lib/identity.js';
 import type { OrgKey, SecretKeys } from '../lib/secret-keys.js';
 import {
   type MintedToken,
@@ -44,13 +44,13 @@ const rejectionError = (rejection: TokenRejectedError) =>
     : new UserRejectedError(undefined, { cause: rejection });
 
 export async function issueToken(
-  identity: CallerIdentity,
+  caller: Caller,
   options: TokenOptions,
   ports: IssueTokenPorts,
   settings: IssueTokenSettings,
   trace: IssueTrace,
 ): Promise<MintedToken> {
-  const orgId = chooseOrg(identity, options.orgId);
+  const orgId = chooseOrg(caller, options.orgId);
   trace.orgId = orgId;
 
   const key = await ports.secretKeys.keyFor(orgId);
@@ -61,7 +61,7 @@ export async function issueToken(
   const mint = (orgKey: OrgKey) =>
     ports.mintToken(
       {
-        username: identity.username,
+        username: caller.username,
         orgId,
         secretKey: orgKey.key,
         validitySeconds: Math.min(
@@ -69,7 +69,7 @@ export async function issueToken(
           settings.maxTokenValiditySeconds,
         ),
         ...(options.objectId !== undefined && { objectId: options.objectId }),
-        ...(identity.provision !== undefined && { provision: identity.provision }),
+        ...(caller.provision !== undefined && { provision: caller.provision }),
       },
       trace.upstream,
       { deadlineAt },

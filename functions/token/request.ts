@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { InvalidRequestError } from '../lib/errors.js';
-import type { CallerIdentity } from '../lib/identity.js';
+import { headerValue } from '../lib/headers.js';
 import { parseJson } from '../lib/json.js';
 
 /** What each route accepts. Anything else, a username from a browser in particular, is a 400. */
@@ -34,16 +34,21 @@ export const BrowserQuerySchema = z.strictObject({
   validity_time_in_sec: Digits.pipe(Validity).optional(),
 });
 
-/** POST /backend/token body: the app's own backend (IAM-authorized) names the user. */
+/**
+ * POST /backend/token body: the app's own backend (IAM-authorized) names the user.
+ * Strings are taken verbatim (never trimmed); the username rule is identity.ts's.
+ */
 export const BackendBodySchema = z.strictObject({
-  username: z.string().trim().min(1).max(255),
+  username: z.string(),
   org_id: OrgId,
   object_id: ObjectId.optional(),
   validity_time_in_sec: Validity.optional(),
-  email: z.string().trim().min(3).max(320).optional(),
-  display_name: z.string().trim().min(1).max(255).optional(),
-  groups: z.array(z.string().trim().min(1).max(255)).max(200).optional(),
+  email: z.string().min(3).max(320).optional(),
+  display_name: z.string().min(1).max(255).optional(),
+  groups: z.array(z.string().min(1).max(255)).max(200).optional(),
 });
+
+export type BackendBody = z.output<typeof BackendBodySchema>;
 
 export interface TokenOptions {
   orgId?: number;
@@ -78,11 +83,6 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return result.data;
 }
 
-function header(input: RequestInput, name: string): string | undefined {
-  // HTTP API lower-cases header names in payload 2.0.
-  return input.headers?.[name];
-}
-
 /** Reads a JSON object body, refusing oversize, non-JSON and invalid bodies before zod sees them. */
 export function readJsonBody(input: RequestInput): unknown {
   const raw = input.body;
@@ -93,7 +93,7 @@ export function readJsonBody(input: RequestInput): unknown {
   if (bytes > MAX_BODY_BYTES) {
     throw new InvalidRequestError(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
   }
-  const contentType = header(input, 'content-type');
+  const contentType = headerValue(input.headers, 'content-type');
   if (contentType !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new InvalidRequestError('The body must be JSON (Content-Type: application/json).');
   }
@@ -103,7 +103,7 @@ export function readJsonBody(input: RequestInput): unknown {
   return json;
 }
 
-const toOptions = (input: {
+export const tokenOptions = (input: {
   org_id?: number | undefined;
   object_id?: string | undefined;
   validity_time_in_sec?: number | undefined;
@@ -115,7 +115,7 @@ const toOptions = (input: {
 
 /** GET /token: options from the query string only. */
 export function browserGetOptions(input: RequestInput): TokenOptions {
-  return toOptions(parse(BrowserQuerySchema, input.queryStringParameters ?? {}));
+  return tokenOptions(parse(BrowserQuerySchema, input.queryStringParameters ?? {}));
 }
 
 /** POST /token: options from the JSON body only. */
@@ -125,25 +125,10 @@ export function browserPostOptions(input: RequestInput): TokenOptions {
       'POST /token takes its input in the JSON body, not the query string.',
     );
   }
-  return toOptions(parse(BrowserBodySchema, readJsonBody(input)));
+  return tokenOptions(parse(BrowserBodySchema, readJsonBody(input)));
 }
 
-/** POST /backend/token: the trusted caller names the user, the Org and any provisioning. */
-export function backendRequest(input: RequestInput): {
-  identity: CallerIdentity;
-  options: TokenOptions;
-} {
-  const body = parse(BackendBodySchema, readJsonBody(input));
-  const provisioning = {
-    ...(body.email !== undefined && { email: body.email }),
-    ...(body.display_name !== undefined && { displayName: body.display_name }),
-    ...(body.groups !== undefined && { groups: body.groups }),
-  };
-  const identity: CallerIdentity = {
-    username: body.username,
-    orgIds: [body.org_id],
-    // Naming any provisioning detail asks for just-in-time provisioning (auto_create).
-    ...(Object.keys(provisioning).length > 0 && { provision: provisioning }),
-  };
-  return { identity, options: toOptions(body) };
+/** POST /backend/token: the body, whose identity fields identity.ts turns into the caller. */
+export function backendBody(input: RequestInput): BackendBody {
+  return parse(BackendBodySchema, readJsonBody(input));
 }

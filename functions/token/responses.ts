@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ServiceError } from '../lib/errors.js';
+import { headerValue } from '../lib/headers.js';
 import type { MintedToken } from '../lib/thoughtspot.js';
 
 /** The service's response shapes (SPEC §3). Every response: Cache-Control: no-store. */
@@ -26,7 +27,7 @@ const json = (
 export function wantsJson(
   headers: Readonly<Record<string, string | undefined>> | undefined,
 ): boolean {
-  return /\bapplication\/json\b/i.test(headers?.accept ?? '');
+  return /\bapplication\/json\b/i.test(headerValue(headers, 'accept') ?? '');
 }
 
 export function tokenResponse(minted: MintedToken, asJson: boolean): HttpResponse {

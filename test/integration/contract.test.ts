@@ -9,10 +9,11 @@ import {
   Token,
 } from '@thoughtspot/rest-api-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ThoughtSpotError } from '../../functions/lib/errors.js';
 import type { Provisioning } from '../../functions/lib/identity.js';
 import { createThoughtSpotClient, type MintToken } from '../../functions/lib/thoughtspot.js';
 import { type ListeningServer, listen, readBody } from '../../infra/local/http-server.js';
-import { fakeKey } from '../support/fixtures.js';
+import { fakeKey, rejection } from '../support/fixtures.js';
 
 /**
  * Our ThoughtSpot client against ThoughtSpot's official REST SDK
@@ -182,16 +183,18 @@ describe('ThoughtSpot client contract with the official REST API SDK', () => {
     expect(mine).toMatchObject({ orgId: 5, username: 'alice@example.com', tokenType: 'full' });
   });
 
-  it('accepts the nullable Scope fields as null, as the model allows', async () => {
+  it('refuses a token whose nullable Scope names no Org, though the model allows it (SPEC §8)', async () => {
     answer = tokenAnswer(5, undefined, { org_id: null, metadata_id: null });
     const official = await sdk.getFullAccessToken({ username: 'alice@example.com', org_id: 5 });
-    const mine = await ours(
-      { username: 'alice@example.com', orgId: 5, secretKey: SECRET_KEY, validitySeconds: 300 },
-      { attempts: 0 },
+    const error = await rejection(
+      ours(
+        { username: 'alice@example.com', orgId: 5, secretKey: SECRET_KEY, validitySeconds: 300 },
+        { attempts: 0 },
+      ),
     );
 
     expect(official.scope.org_id).toBeNull();
-    expect(mine.token).toBe(official.token);
+    expect(error).toBeInstanceOf(ThoughtSpotError);
   });
 
   it('accepts an object token response, scope metadata_id set', async () => {

@@ -195,3 +195,12 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected a rejection');
 }
+
+/** Every text an error carries: name, message, stack and those of its causes. */
+export function errorTexts(error: unknown): string {
+  const texts: string[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) {
+    texts.push(current.name, current.message, String(current.stack));
+  }
+  return texts.join('\n');
+}

@@ -1,60 +1,77 @@
 import { describe, expect, it } from 'vitest';
-import { OrgForbiddenError, UnauthenticatedError } from '../../functions/lib/errors.js';
+import type { Config } from '../../functions/lib/config.js';
 import {
-  type CallerIdentity,
+  InvalidRequestError,
+  OrgForbiddenError,
+  UnauthenticatedError,
+} from '../../functions/lib/errors.js';
+import {
+  type Caller,
+  callerFromBackend,
+  callerFromJwt,
   chooseOrg,
-  claimValues,
-  identityFromClaims,
 } from '../../functions/lib/identity.js';
-import { testConfig } from '../support/fixtures.js';
+import { testConfig, testIamCaller } from '../support/fixtures.js';
 
 const ORG_MAP = '{"acme": 583464508, "beta": 9}';
 
-describe('claimValues', () => {
-  it.each([
-    ['a single id', '5', ['5']],
-    ['a list claim as API Gateway sends it', '[5 9]', ['5', '9']],
-    ['a list with repeated spaces', '[acme  beta]', ['acme', 'beta']],
-    ['a list with commas', '[acme, beta]', ['acme', 'beta']],
-    ['surrounding whitespace', '  acme ', ['acme']],
-    ['a real array', ['5', 9], ['5', '9']],
-    ['a number', 5, ['5']],
-    ['a boolean', true, ['true']],
-    ['an empty string', '', []],
-    ['an empty list', '[]', []],
-    ['a list of blanks', '[  ]', []],
-    ['undefined', undefined, []],
-    ['null', null, []],
-    ['an object', { org: 5 }, []],
-  ])('splits %s', (_case, value, expected) => {
-    expect(claimValues(value)).toEqual(expected);
-  });
-});
+/** The browser routes' caller for these claims, as the JWT authorizer hands them over. */
+const fromClaims = (claims: Record<string, unknown> | undefined, config: Config) =>
+  callerFromJwt(claims === undefined ? {} : { jwt: { claims } }, config);
 
-describe('identityFromClaims', () => {
+/** The error `act` throws; fails the test if it throws none. */
+function thrown(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('callerFromJwt', () => {
   it('takes the username from USERNAME_CLAIM', () => {
     // Prepare
     const config = testConfig({ USERNAME_CLAIM: 'preferred_username' });
 
     // Act
-    const identity = identityFromClaims(
-      { email: 'other@example.com', preferred_username: 'ada' },
-      config,
-    );
+    const identity = fromClaims({ email: 'other@example.com', preferred_username: 'ada' }, config);
 
     // Assess
     expect(identity.username).toBe('ada');
   });
 
-  it('trims the username', () => {
-    expect(identityFromClaims({ email: '  ada@example.com ' }, testConfig()).username).toBe(
-      'ada@example.com',
-    );
+  it.each([
+    ['leading and trailing spaces', '  ada@example.com '],
+    ['a trailing newline', 'ada@example.com\n'],
+    ['a no-break space', '\u00a0ada@example.com'],
+    ['a byte order mark', '\ufeffada@example.com'],
+  ])('refuses a username claim with %s instead of trimming it', (_case, username) => {
+    // Act
+    const error = thrown(() => fromClaims({ email: username }, testConfig()));
+
+    // Assess
+    expect(error).toBeInstanceOf(UnauthenticatedError);
+    expect((error as Error).message).toContain('"email" claim is not a usable username');
+  });
+
+  it('refuses a username claim of the wrong type (an object or a real list)', () => {
+    for (const email of [{ name: 'ada' }, ['ada@example.com'], true]) {
+      const error = thrown(() => fromClaims({ email }, testConfig()));
+      expect(error).toBeInstanceOf(UnauthenticatedError);
+      expect((error as Error).message).toBe(
+        'The verified token\'s "email" claim has the wrong type.',
+      );
+    }
+  });
+
+  it('refuses API Gateway\'s stringified list "[alice bob]" as a username', () => {
+    expect(() => fromClaims({ email: '[alice bob]' }, testConfig())).toThrow(UnauthenticatedError);
   });
 
   it('refuses a caller without claims as unauthenticated (401)', () => {
     // Act
-    const act = () => identityFromClaims(undefined, testConfig());
+    const act = () => fromClaims(undefined, testConfig());
 
     // Assess
     expect(act).toThrow(UnauthenticatedError);
@@ -69,11 +86,12 @@ describe('identityFromClaims', () => {
     ['missing', { sub: 'abc' }],
     ['empty', { email: '' }],
     ['blank', { email: '   ' }],
+    ['null', { email: null }],
   ])('refuses a %s username claim as unauthenticated, naming the claim', (_case, claims) => {
     // Act
     let caught: unknown;
     try {
-      identityFromClaims(claims, testConfig());
+      fromClaims(claims, testConfig());
     } catch (error) {
       caught = error;
     }
@@ -86,10 +104,7 @@ describe('identityFromClaims', () => {
 
   it('puts the caller in DEFAULT_ORG_ID when the Org claim is absent', () => {
     // Act
-    const identity = identityFromClaims(
-      { email: 'ada@example.com' },
-      testConfig({ DEFAULT_ORG_ID: '42' }),
-    );
+    const identity = fromClaims({ email: 'ada@example.com' }, testConfig({ DEFAULT_ORG_ID: '42' }));
 
     // Assess
     expect(identity.orgIds).toEqual([42]);
@@ -97,7 +112,7 @@ describe('identityFromClaims', () => {
 
   it('reads Org ids from ORG_CLAIM, in claim order, without duplicates', () => {
     // Act
-    const identity = identityFromClaims(
+    const identity = fromClaims(
       { email: 'ada@example.com', orgs: '[9 5 9]' },
       testConfig({ ORG_CLAIM: 'orgs' }),
     );
@@ -108,7 +123,7 @@ describe('identityFromClaims', () => {
 
   it('maps Org names through ORG_MAP', () => {
     // Act
-    const identity = identityFromClaims(
+    const identity = fromClaims(
       { email: 'ada@example.com', ts_org: '[beta acme]' },
       testConfig({ ORG_MAP }),
     );
@@ -119,7 +134,7 @@ describe('identityFromClaims', () => {
 
   it('drops names ORG_MAP does not know and keeps the rest', () => {
     // Act
-    const identity = identityFromClaims(
+    const identity = fromClaims(
       { email: 'ada@example.com', ts_org: '[unknown acme 12345678901]' },
       testConfig({ ORG_MAP }),
     );
@@ -131,14 +146,32 @@ describe('identityFromClaims', () => {
   it('refuses a caller whose Org claim names only unknown Orgs (org_forbidden)', () => {
     // Act
     const act = () =>
-      identityFromClaims(
-        { email: 'ada@example.com', ts_org: '[gamma delta]' },
-        testConfig({ ORG_MAP }),
-      );
+      fromClaims({ email: 'ada@example.com', ts_org: '[gamma delta]' }, testConfig({ ORG_MAP }));
 
     // Assess
     expect(act).toThrow(OrgForbiddenError);
     expect(act).toThrow(expect.objectContaining({ status: 403, code: 'org_forbidden' }));
+  });
+
+  it.each([
+    ['an object', { id: 5 }],
+    ['a list of objects', [{ id: 5 }]],
+    ['a nested list', [['5']]],
+    ['a JSON list holding an object', '[{"id":5}]'],
+  ])('refuses an Org claim that is %s instead of using the default Org', (_case, ts_org) => {
+    // Act
+    const error = thrown(() => fromClaims({ email: 'ada@example.com', ts_org }, testConfig()));
+
+    // Assess
+    expect(error).toBeInstanceOf(UnauthenticatedError);
+    expect((error as Error).message).toContain('"ts_org" claim has the wrong type');
+  });
+
+  it('reads a JSON-encoded list claim as its items', () => {
+    expect(
+      fromClaims({ email: 'ada@example.com', ts_org: '["beta", 5]' }, testConfig({ ORG_MAP }))
+        .orgIds,
+    ).toEqual([9, 5]);
   });
 
   it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
@@ -146,7 +179,7 @@ describe('identityFromClaims', () => {
     (name) => {
       // Act
       const act = () =>
-        identityFromClaims({ email: 'ada@example.com', ts_org: name }, testConfig({ ORG_MAP }));
+        fromClaims({ email: 'ada@example.com', ts_org: name }, testConfig({ ORG_MAP }));
 
       // Assess
       expect(act).toThrow(OrgForbiddenError);
@@ -155,7 +188,7 @@ describe('identityFromClaims', () => {
 
   it('keeps real Orgs next to prototype keys in a list claim', () => {
     expect(
-      identityFromClaims(
+      fromClaims(
         { email: 'ada@example.com', ts_org: '[constructor beta __proto__]' },
         testConfig({ ORG_MAP }),
       ).orgIds,
@@ -171,7 +204,7 @@ describe('identityFromClaims', () => {
 
     it('is absent when AUTO_CREATE_USERS is false', () => {
       // Act
-      const identity = identityFromClaims(claims, testConfig({ GROUPS_CLAIM: 'groups' }));
+      const identity = fromClaims(claims, testConfig({ GROUPS_CLAIM: 'groups' }));
 
       // Assess
       expect(identity.provision).toBeUndefined();
@@ -182,7 +215,7 @@ describe('identityFromClaims', () => {
       const config = testConfig({ AUTO_CREATE_USERS: 'true', GROUPS_CLAIM: 'groups' });
 
       // Act
-      const identity = identityFromClaims(claims, config);
+      const identity = fromClaims(claims, config);
 
       // Assess
       expect(identity).toEqual({
@@ -201,7 +234,7 @@ describe('identityFromClaims', () => {
       const config = testConfig({ AUTO_CREATE_USERS: 'true', DISPLAY_NAME_CLAIM: 'given_name' });
 
       // Act
-      const identity = identityFromClaims({ ...claims, given_name: 'Ada' }, config);
+      const identity = fromClaims({ ...claims, given_name: 'Ada' }, config);
 
       // Assess
       expect(identity.provision?.displayName).toBe('Ada');
@@ -212,7 +245,7 @@ describe('identityFromClaims', () => {
       const config = testConfig({ AUTO_CREATE_USERS: 'true', GROUPS_CLAIM: 'groups' });
 
       // Act
-      const identity = identityFromClaims({ email: 'ada@example.com' }, config);
+      const identity = fromClaims({ email: 'ada@example.com' }, config);
 
       // Assess
       expect(identity.provision).toBeDefined();
@@ -222,7 +255,7 @@ describe('identityFromClaims', () => {
 
     it('leaves groups undefined when GROUPS_CLAIM is not configured', () => {
       // Act
-      const identity = identityFromClaims(claims, testConfig({ AUTO_CREATE_USERS: 'true' }));
+      const identity = fromClaims(claims, testConfig({ AUTO_CREATE_USERS: 'true' }));
 
       // Assess
       expect(identity.provision?.groups).toBeUndefined();
@@ -233,10 +266,45 @@ describe('identityFromClaims', () => {
       const config = testConfig({ AUTO_CREATE_USERS: 'true', GROUPS_CLAIM: 'groups' });
 
       // Act
-      const identity = identityFromClaims({ email: 'ada@example.com', groups: '[]' }, config);
+      const identity = fromClaims({ email: 'ada@example.com', groups: '[]' }, config);
 
       // Assess
       expect(identity.provision?.groups).toEqual([]);
+    });
+
+    it('reads a JSON-encoded groups claim as group names, without quotes', () => {
+      // Prepare
+      const config = testConfig({ AUTO_CREATE_USERS: 'true', GROUPS_CLAIM: 'groups' });
+
+      // Act
+      const caller = fromClaims(
+        { email: 'ada@example.com', groups: '["Sales Team","finance"]' },
+        config,
+      );
+
+      // Assess
+      expect(caller.provision?.groups).toEqual(['Sales Team', 'finance']);
+    });
+
+    it('takes the email and display name claims verbatim', () => {
+      // Prepare
+      const config = testConfig({ AUTO_CREATE_USERS: 'true' });
+
+      // Act
+      const caller = fromClaims({ email: 'ada@example.com', name: ' Ada  Lovelace ' }, config);
+
+      // Assess
+      expect(caller.provision).toEqual({
+        email: 'ada@example.com',
+        displayName: ' Ada  Lovelace ',
+      });
+    });
+
+    it('refuses a groups claim of the wrong type', () => {
+      const config = testConfig({ AUTO_CREATE_USERS: 'true', GROUPS_CLAIM: 'groups' });
+      expect(() => fromClaims({ email: 'ada@example.com', groups: { a: 1 } }, config)).toThrow(
+        UnauthenticatedError,
+      );
     });
 
     it('omits an email or display name the token does not carry', () => {
@@ -244,7 +312,7 @@ describe('identityFromClaims', () => {
       const config = testConfig({ AUTO_CREATE_USERS: 'true', USERNAME_CLAIM: 'sub' });
 
       // Act
-      const identity = identityFromClaims({ sub: 'ada' }, config);
+      const identity = fromClaims({ sub: 'ada' }, config);
 
       // Assess
       expect(identity.provision).toEqual({});
@@ -252,8 +320,61 @@ describe('identityFromClaims', () => {
   });
 });
 
+describe('callerFromBackend', () => {
+  const body = { username: 'ada@example.com', org_id: 5 };
+
+  it('names the user and the one Org the trusted backend asked for', () => {
+    expect(callerFromBackend({ iam: testIamCaller() }, body)).toEqual({
+      username: 'ada@example.com',
+      orgIds: [5],
+    });
+  });
+
+  it('refuses a caller API Gateway did not verify with IAM (401)', () => {
+    for (const authorizer of [undefined, {}, { jwt: { claims: { email: 'ada@example.com' } } }]) {
+      const error = thrown(() => callerFromBackend(authorizer, body));
+      expect(error).toBeInstanceOf(UnauthenticatedError);
+      expect((error as Error).message).toBe('This route needs IAM authorization.');
+    }
+  });
+
+  it('refuses a username the username rule refuses, as invalid_request (400)', () => {
+    // Act
+    const error = thrown(() =>
+      callerFromBackend({ iam: testIamCaller() }, { ...body, username: ' ada@example.com' }),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect((error as Error).message).toBe(
+      'Invalid request: username has leading or trailing whitespace.',
+    );
+  });
+
+  it('asks for provisioning when the body names any provisioning detail, verbatim', () => {
+    // Act
+    const caller = callerFromBackend(
+      { iam: testIamCaller() },
+      { ...body, email: 'ada@example.com', display_name: ' Ada ', groups: [' sales'] },
+    );
+
+    // Assess
+    expect(caller.provision).toEqual({
+      email: 'ada@example.com',
+      displayName: ' Ada ',
+      groups: [' sales'],
+    });
+  });
+
+  it('keeps an empty group list, which removes the user from every group', () => {
+    expect(callerFromBackend({ iam: testIamCaller() }, { ...body, groups: [] }).provision).toEqual({
+      groups: [],
+    });
+  });
+});
+
 describe('chooseOrg', () => {
-  const caller: CallerIdentity = { username: 'ada@example.com', orgIds: [9, 583464508] };
+  const caller: Caller = { username: 'ada@example.com', orgIds: [9, 583464508] };
 
   it("defaults to the caller's first Org", () => {
     expect(chooseOrg(caller, undefined)).toBe(9);

@@ -6,7 +6,7 @@ import {
   ThoughtSpotError,
   UserRejectedError,
 } from '../../functions/lib/errors.js';
-import type { CallerIdentity } from '../../functions/lib/identity.js';
+import type { Caller } from '../../functions/lib/identity.js';
 import type { OrgKey, SecretKeys } from '../../functions/lib/secret-keys.js';
 import {
   type MintedToken,
@@ -30,7 +30,7 @@ const SETTINGS: IssueTokenSettings = {
   thoughtSpotTimeoutMs: 5000,
 };
 
-const caller = (overrides: Partial<CallerIdentity> = {}): CallerIdentity => ({
+const caller = (overrides: Partial<Caller> = {}): Caller => ({
   username: 'ada@example.com',
   orgIds: [7, 9],
   ...overrides,
@@ -103,7 +103,7 @@ function issue(
   secretKeys: SecretKeys,
   mintToken: MintToken,
   options: TokenOptions = {},
-  identity: CallerIdentity = caller(),
+  identity: Caller = caller(),
   trace: IssueTrace = newTrace(),
 ) {
   return issueToken(identity, options, { secretKeys, mintToken }, SETTINGS, trace);

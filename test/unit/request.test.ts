@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../functions/lib/errors.js';
 import {
-  backendRequest,
+  backendBody,
   browserGetOptions,
   browserPostOptions,
   MAX_BODY_BYTES,
   type RequestInput,
   readJsonBody,
+  tokenOptions,
 } from '../../functions/token/request.js';
 import { httpApiEvent } from '../support/fixtures.js';
 
@@ -239,76 +240,59 @@ describe('readJsonBody', () => {
   });
 });
 
-describe('backendRequest', () => {
-  it('names the user and Org from the body, with no provisioning by default', () => {
+describe('backendBody', () => {
+  it('reads the user, Org and provisioning details verbatim, spaces included', () => {
     // Act
-    const { identity, options } = backendRequest(
-      backendEvent({ username: 'ada@example.com', org_id: 9 }),
+    const body = backendBody(
+      backendEvent({
+        username: ' ada@example.com',
+        org_id: 9,
+        email: 'ada@example.com',
+        display_name: ' Ada Lovelace ',
+        groups: ['analysts ', 'finance'],
+      }),
     );
 
-    // Assess
-    expect(identity).toEqual({ username: 'ada@example.com', orgIds: [9] });
-    expect('provision' in identity).toBe(false);
-    expect(options).toEqual({ orgId: 9 });
+    // Assess: identity.ts applies the username rule; nothing is rewritten here.
+    expect(body).toEqual({
+      username: ' ada@example.com',
+      org_id: 9,
+      email: 'ada@example.com',
+      display_name: ' Ada Lovelace ',
+      groups: ['analysts ', 'finance'],
+    });
   });
 
-  it('passes object_id and validity_time_in_sec on as options', () => {
+  it('passes org_id, object_id and validity_time_in_sec on as options', () => {
     // Act
-    const { options } = backendRequest(
-      backendEvent({
-        username: 'ada@example.com',
-        org_id: 0,
-        object_id: OBJECT_ID,
-        validity_time_in_sec: 60,
-      }),
+    const options = tokenOptions(
+      backendBody(
+        backendEvent({
+          username: 'ada@example.com',
+          org_id: 0,
+          object_id: OBJECT_ID,
+          validity_time_in_sec: 60,
+        }),
+      ),
     );
 
     // Assess
     expect(options).toEqual({ orgId: 0, objectId: OBJECT_ID, validitySeconds: 60 });
   });
 
-  it('maps email, display_name and groups to identity.provision', () => {
-    // Act
-    const { identity } = backendRequest(
-      backendEvent({
-        username: 'ada@example.com',
-        org_id: 9,
-        email: 'ada@example.com',
-        display_name: 'Ada Lovelace',
-        groups: ['analysts', 'finance'],
-      }),
-    );
-
-    // Assess
-    expect(identity.provision).toEqual({
-      email: 'ada@example.com',
-      displayName: 'Ada Lovelace',
-      groups: ['analysts', 'finance'],
-    });
-  });
-
-  it('keeps an empty group list, which removes the user from every group', () => {
-    // Act
-    const { identity } = backendRequest(
-      backendEvent({ username: 'ada@example.com', org_id: 9, groups: [] }),
-    );
-
-    // Assess
-    expect(identity.provision).toEqual({ groups: [] });
-  });
-
   it.each([
     ['username missing', { org_id: 9 }],
+    ['a username that is not a string', { username: ['ada'], org_id: 9 }],
     ['org_id missing', { username: 'ada@example.com' }],
-    ['an empty username', { username: '  ', org_id: 9 }],
     ['an unknown field', { username: 'ada', org_id: 9, secret_key: 'x' }],
     ['groups that are not a list', { username: 'ada', org_id: 9, groups: 'admins' }],
+    ['an empty group name', { username: 'ada', org_id: 9, groups: [''] }],
   ])('refuses a body with %s', (_case, body) => {
-    invalidRequest(() => backendRequest(backendEvent(body)));
+    invalidRequest(() => backendBody(backendEvent(body)));
   });
 
   it('refuses an empty body', () => {
-    invalidRequest(() => backendRequest(backendEvent(undefined)));
+    invalidRequest(() => backendBody(backendEvent(undefined)));
   });
 });
 

@@ -18,7 +18,7 @@ import {
   type SecretKeysOptions,
   secretIdFor,
 } from '../../functions/lib/secret-keys.js';
-import { fakeKey, rejection } from '../support/fixtures.js';
+import { errorTexts, fakeKey, rejection } from '../support/fixtures.js';
 
 const TEMPLATE = 'test/thoughtspot/org/{orgId}/trusted-auth';
 const TTL_MS = 60_000;
@@ -54,15 +54,6 @@ function givenOnlyPrimaryKey(orgId: number, primaryKey: string) {
 /** How often each secret id was read. */
 const readsOf = (orgId: number) =>
   secretsManager.commandCalls(GetSecretValueCommand, { SecretId: idOf(orgId) }).length;
-
-/** Every text an error carries: its message and those of its causes. */
-function errorTexts(error: unknown): string {
-  const texts: string[] = [];
-  for (let current = error; current instanceof Error; current = current.cause) {
-    texts.push(current.name, current.message, String(current.stack));
-  }
-  return texts.join('\n');
-}
 
 let clock: number;
 

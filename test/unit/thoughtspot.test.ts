@@ -4,15 +4,21 @@ import {
   ThoughtSpotError,
   ThoughtSpotTimeoutError,
 } from '../../functions/lib/errors.js';
+import { TokenRejectedError, upstreamErrorCode } from '../../functions/lib/thoughtspot.js';
 import {
-  createThoughtSpotClient,
-  type MintRequest,
-  type ThoughtSpotClientOptions,
-  TokenRejectedError,
-  type UpstreamTrace,
-  upstreamErrorCode,
-} from '../../functions/lib/thoughtspot.js';
+  client,
+  fakeFetch,
+  hang,
+  mintRequest,
+  networkError,
+  newTrace,
+  ok,
+  reply,
+  type Step,
+  tsError,
+} from '../support/fake-thoughtspot.js';
 import {
+  errorTexts,
   fakeKey,
   rejection,
   TEST_THOUGHTSPOT_HOST,
@@ -20,92 +26,6 @@ import {
 } from '../support/fixtures.js';
 
 const OBJECT_ID = 'e65d7d3f-c2b5-4d3e-8cba-7e5a6b9c0d11';
-
-/** One scripted answer of the fake ThoughtSpot: a Response, or a thrown network error. */
-type Step = (init: RequestInit) => Response | Promise<Response>;
-
-interface FetchCall {
-  url: string;
-  init: RequestInit;
-  body: Record<string, unknown>;
-}
-
-/** A fetch that plays `steps` in order (the last one repeats) and records every call. */
-function fakeFetch(...steps: Step[]) {
-  const calls: FetchCall[] = [];
-  const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
-    calls.push({ url: String(input), init, body: JSON.parse(String(init.body)) });
-    const step = steps[Math.min(calls.length, steps.length) - 1];
-    if (!step) throw new Error('fakeFetch needs at least one step');
-    return step(init);
-  };
-  return { fetch, calls };
-}
-
-const reply =
-  (status: number, body: unknown, headers: Record<string, string> = {}): Step =>
-  () =>
-    new Response(typeof body === 'string' ? body : JSON.stringify(body), {
-      status,
-      headers: { 'content-type': 'application/json', ...headers },
-    });
-
-const ok = (overrides: Parameters<typeof thoughtSpotTokenBody>[0] = {}) =>
-  reply(200, thoughtSpotTokenBody(overrides));
-
-const networkError: Step = () => {
-  throw new TypeError('fetch failed');
-};
-
-/** A ThoughtSpot that never answers but lets the caller abort, as real fetch does. */
-const hang: Step = (init) =>
-  new Promise((_resolve, reject) => {
-    init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
-  });
-
-/** ThoughtSpot's error body (26.x spec example shape). */
-const tsError = (code: number) => ({
-  error: {
-    message: {
-      code,
-      incident_id_guid: '00000000-0000-0000-0000-000000000000',
-      trace_id_guid: '11111111-1111-1111-1111-111111111111',
-      debug: `error ${code}`,
-    },
-  },
-});
-
-const mintRequest = (overrides: Partial<MintRequest> = {}): MintRequest => ({
-  username: 'ada@example.com',
-  orgId: 0,
-  secretKey: fakeKey('ts'),
-  validitySeconds: 300,
-  ...overrides,
-});
-
-const newTrace = (): UpstreamTrace => ({ attempts: 0 });
-
-const client = (
-  fetch: ThoughtSpotClientOptions['fetch'],
-  options: Partial<ThoughtSpotClientOptions> = {},
-) =>
-  createThoughtSpotClient({
-    host: TEST_THOUGHTSPOT_HOST,
-    timeoutMs: 2000,
-    backoffBaseMs: 1,
-    random: () => 0.5,
-    fetch,
-    ...options,
-  });
-
-/** Every text an error carries: name, message, stack and those of its causes. */
-function errorTexts(error: unknown): string {
-  const texts: string[] = [];
-  for (let current = error; current instanceof Error; current = current.cause) {
-    texts.push(current.name, current.message, String(current.stack));
-  }
-  return texts.join('\n');
-}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -263,18 +183,6 @@ describe('createThoughtSpotClient', () => {
         username: 'ada@example.com',
         tokenType: 'full',
       });
-    });
-
-    it('accepts a token without scope.org_id', async () => {
-      // Prepare
-      const body = { token: 'opaque', expiration_time_in_millis: Date.now() + 300_000 };
-      const { fetch } = fakeFetch(reply(200, body));
-
-      // Act
-      const minted = await client(fetch)(mintRequest({ orgId: 9 }), newTrace());
-
-      // Assess
-      expect(minted).toMatchObject({ token: 'opaque', orgId: 9 });
     });
 
     it('fills the trace: attempts, status and latency', async () => {

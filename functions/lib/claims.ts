@@ -1,0 +1,80 @@
+/**
+ * The one reader of verified claims (SPEC §3, §7, §8). API Gateway hands every claim
+ * over as a string and a list as "[a b c]"; serverless-offline and some IdPs give real
+ * JSON values instead, and a claim may hold a JSON-encoded array. Values come back
+ * verbatim, never trimmed or re-cased; a claim of the wrong type is reported as such,
+ * never read as absent.
+ */
+
+export type Claims = Readonly<Record<string, unknown>>;
+
+/** One value expected (a username, an email). */
+export type ClaimValue =
+  | { kind: 'absent' }
+  | { kind: 'value'; value: string }
+  | { kind: 'wrong_type' };
+
+/** Any number of values expected (Orgs, groups, policy claims). */
+export type ClaimList =
+  | { kind: 'absent' }
+  | { kind: 'values'; values: string[] }
+  | { kind: 'wrong_type' };
+
+const ABSENT = { kind: 'absent' } as const;
+const WRONG_TYPE = { kind: 'wrong_type' } as const;
+
+/** A scalar as text: strings verbatim, finite numbers as their decimal text; else undefined. */
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** The items of a list that holds only scalars, as text; undefined when any item is not one. */
+function listTexts(items: readonly unknown[]): string[] | undefined {
+  const texts: string[] = [];
+  for (const item of items) {
+    const text = scalarText(item);
+    if (text === undefined) return undefined;
+    texts.push(text);
+  }
+  return texts;
+}
+
+/** "[...]": a JSON array or API Gateway's space-separated rendering of a list claim. */
+export const looksLikeList = (text: string): boolean => text.startsWith('[') && text.endsWith(']');
+
+function listFromText(text: string): string[] | undefined {
+  try {
+    const json: unknown = JSON.parse(text);
+    if (Array.isArray(json)) return listTexts(json);
+  } catch {
+    // Not JSON: API Gateway's "[a b c]", whose items are separated by single spaces.
+  }
+  return text
+    .slice(1, -1)
+    .split(' ')
+    .filter((item) => item !== '');
+}
+
+export function readClaimValue(claims: Claims, name: string): ClaimValue {
+  const value = Object.hasOwn(claims, name) ? claims[name] : undefined;
+  if (value === undefined || value === null) return ABSENT;
+  const text = scalarText(value);
+  return text === undefined ? WRONG_TYPE : { kind: 'value', value: text };
+}
+
+export function readClaimList(claims: Claims, name: string): ClaimList {
+  const value = Object.hasOwn(claims, name) ? claims[name] : undefined;
+  if (value === undefined || value === null) return ABSENT;
+  if (Array.isArray(value)) {
+    const values = listTexts(value);
+    return values === undefined ? WRONG_TYPE : { kind: 'values', values };
+  }
+  const text = scalarText(value);
+  if (text === undefined) return WRONG_TYPE;
+  if (text === '') return { kind: 'values', values: [] };
+  if (!looksLikeList(text)) return { kind: 'values', values: [text] };
+  const values = listFromText(text);
+  return values === undefined ? WRONG_TYPE : { kind: 'values', values };
+}
