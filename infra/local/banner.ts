@@ -63,7 +63,8 @@ export function formatBanner(info: BannerInfo): string {
       ? ['  Keys:          new each run; LOCAL_SECRETS_FILE=<json> to use your own']
       : []),
     '  Backend route: IAM auth is not emulated; POST /backend/token answers 401 unless the',
-    '                 request carries an sls-offline-authorizer-override header (README).',
+    '                 request carries an sls-offline-authorizer-override header',
+    '                 (docs/development.md, "Where local differs from AWS").',
     '',
     bannerWarning(),
     '',
