@@ -90,20 +90,45 @@ export class SecretValueError extends OwnMessageError {
   override name = 'SecretValueError';
 }
 
-/** Names that come from a class, not from data: JavaScript's own and AWS's modelled ones. */
-const SAFE_NAME = /^(?:[A-Z][A-Za-z]{0,60}(?:Error|Exception)|Error)$/;
+/**
+ * Error names that may be logged. A name is not always a class's: the AWS SDK names an
+ * unmodelled error after the `__type` in the response body, so only these are shown.
+ */
+const LOGGABLE_NAMES = new Set([
+  // JavaScript, fetch and AbortSignal
+  'Error',
+  'TypeError',
+  'SyntaxError',
+  'RangeError',
+  'AbortError',
+  'TimeoutError',
+  // AWS SDK and Secrets Manager
+  'CredentialsProviderError',
+  'AccessDeniedException',
+  'DecryptionFailure',
+  'ExpiredTokenException',
+  'InternalServiceError',
+  'InvalidParameterException',
+  'InvalidRequestException',
+  'InvalidSignatureException',
+  'ResourceExistsException',
+  'ResourceNotFoundException',
+  'ThrottlingException',
+  'UnrecognizedClientException',
+  'ValidationException',
+]);
 /** Node's system error codes (ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT). */
 const SAFE_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 
 /**
  * One error as a log line may show it. Only our own messages are shown: a parser's
  * message quotes its input (a secret value, an upstream body), and an AWS SDK error
- * carries fields copied from the response body. Others show their class name, an
- * HTTP status, and Node's system error code.
+ * carries fields copied from the response body. Any other error shows a known name,
+ * the HTTP status of an AWS answer, or Node's system error code, and nothing else.
  */
 function describeForLog(error: Error): string {
   if (error instanceof OwnMessageError) return `${error.name}: ${error.message}`.slice(0, 200);
-  const name = SAFE_NAME.test(error.name) ? error.name : 'Error';
+  const name = LOGGABLE_NAMES.has(error.name) ? error.name : 'Error';
   const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
   if (metadata !== undefined) {
     const status = metadata.httpStatusCode;
