@@ -129,12 +129,16 @@ export interface BackendIdentity {
   groups?: string[] | undefined;
 }
 
-/** The backend route's caller: only an IAM-verified caller may name the user. */
-export function callerFromBackend(
+/**
+ * The backend route's caller: only an IAM-verified caller may name the user.
+ * `readBody` runs after the IAM check, so an unverified caller gets 401 whatever it sent.
+ */
+export function callerFromBackend<Body extends BackendIdentity>(
   authorizer: Authorizer | undefined,
-  body: BackendIdentity,
-): Caller {
+  readBody: () => Body,
+): { caller: Caller; body: Body } {
   if (!authorizer?.iam) throw new UnauthenticatedError('This route needs IAM authorization.');
+  const body = readBody();
   const problem = usernameProblem(body.username);
   if (problem !== undefined) {
     throw new InvalidRequestError(`Invalid request: username ${problem}.`);
@@ -144,12 +148,13 @@ export function callerFromBackend(
     displayName: body.display_name,
     groups: body.groups,
   });
-  return {
+  const caller: Caller = {
     username: body.username,
     orgIds: [body.org_id],
     // Naming any provisioning detail asks for just-in-time provisioning (auto_create).
     ...(Object.keys(provision).length > 0 && { provision }),
   };
+  return { caller, body };
 }
 
 /** The Org a token is minted for: the requested one if the caller belongs to it, else their first. */

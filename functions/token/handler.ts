@@ -46,11 +46,10 @@ const routes: Readonly<Record<string, Route>> = {
     options: browserPostOptions(event),
   }),
   'POST /backend/token': (event) => {
-    const body = backendBody(event);
-    return {
-      caller: callerFromBackend(event.requestContext.authorizer, body),
-      options: tokenOptions(body),
-    };
+    const { caller, body } = callerFromBackend(event.requestContext.authorizer, () =>
+      backendBody(event),
+    );
+    return { caller, options: tokenOptions(body) };
   },
 };
 

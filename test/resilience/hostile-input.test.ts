@@ -7,6 +7,7 @@ import { captureOutput } from '../integration/support/output-capture.js';
 import { fakeKey, httpApiEvent, testIamCaller } from '../support/fixtures.js';
 import { contractViolation, errorCodeOf, watchProcessFailures } from './support/contract.js';
 import * as arb from './support/hostile-arbitraries.js';
+import { specAllowsUsername } from './support/spec-username.js';
 
 /**
  * Property-based: thousands of generated requests (claims, query strings, bodies,
@@ -124,10 +125,11 @@ function possibleOrgs(claim: unknown, defaultOrgId: number): Set<number> {
 }
 
 /** The username a verified claim names, or undefined when it names none. */
+/** The username a claim names, exactly as sent, or undefined when SPEC §8 refuses it. */
 function claimedUsername(value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const name = String(value).trim();
-  return name === '' ? undefined : name;
+  const name = String(value);
+  return specAllowsUsername(name) ? name : undefined;
 }
 
 function claimText(value: unknown): string {
@@ -257,7 +259,7 @@ describe.each(SETUPS)('the token handler fed hostile input, with $name', (setup)
 
         const sent = decodedBody(request) as Record<string, unknown>;
         const minted = env.ts.findToken(tokenOf(response));
-        expect(minted?.username).toBe(String(sent.username).trim());
+        expect(minted?.username).toBe(sent.username);
         expect(minted?.orgId).toBe(sent.org_id);
         expect(minted?.objectId).toBe(sent.object_id);
         expect(minted?.validitySeconds).toBeLessThanOrEqual(MAX_VALIDITY);

@@ -1,0 +1,152 @@
+import * as fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendText } from '../../infra/local/http-server.js';
+import {
+  type Environment,
+  secretIdOf,
+  startEnvironment,
+} from '../integration/support/environment.js';
+import { captureOutput } from '../integration/support/output-capture.js';
+import {
+  type ScriptedServer,
+  startScriptedServer,
+} from '../integration/support/scripted-server.js';
+import { fakeKey } from '../support/fixtures.js';
+import { contractViolation } from './support/contract.js';
+import { specAllowsUsername } from './support/spec-username.js';
+import * as arb from './support/trust-arbitraries.js';
+
+/**
+ * SPEC §8 as properties over generated input, through the real handler, the real
+ * ThoughtSpot client and the real AWS SDK on 127.0.0.1:
+ * - a username is sent to ThoughtSpot byte for byte, or refused with nothing sent;
+ * - a secret value, however it is shaped or answered, never appears in any output.
+ */
+
+const output = captureOutput();
+const CLUSTER_KEY = fakeKey('cluster');
+const utf8 = (text: string) => Buffer.from(text, 'utf8');
+
+describe('usernames, on both routes', () => {
+  let env: Environment;
+  beforeAll(async () => {
+    env = await startEnvironment({ clusterKey: CLUSTER_KEY, secrets: { 0: CLUSTER_KEY } });
+  });
+  afterAll(() => env.close());
+
+  const sentUsernames = () =>
+    env.ts.requests.map((request) => request.body?.username).filter((name) => name !== undefined);
+
+  it('are sent byte for byte, or refused with nothing sent to ThoughtSpot', async () => {
+    const tally = { sent: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(arb.username, fc.boolean(), async (name, backend) => {
+        env.ts.resetCounters();
+        const response = await env.invoke(
+          backend
+            ? { routeKey: 'POST /backend/token', iam: true, body: { username: name, org_id: 0 } }
+            : { routeKey: 'GET /token', claims: { email: name } },
+        );
+        expect(contractViolation(response)).toBeUndefined();
+        const sent = sentUsernames();
+        if (response.statusCode === 200) {
+          tally.sent += 1;
+          expect(sent).toHaveLength(1);
+          expect(utf8(String(sent[0])).equals(utf8(name))).toBe(true);
+          expect(sent[0]).toBe(name);
+          expect(specAllowsUsername(name)).toBe(true);
+        } else {
+          tally.refused += 1;
+          expect(response.statusCode).toBe(backend ? 400 : 401);
+          expect(sent).toHaveLength(0);
+          expect(specAllowsUsername(name)).toBe(false);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    process.stdout.write(`usernames: ${tally.sent} sent verbatim, ${tally.refused} refused\n`);
+    // Not vacuous: both outcomes happened many times.
+    expect(tally.sent).toBeGreaterThan(100);
+    expect(tally.refused).toBeGreaterThan(100);
+  });
+});
+
+describe('secret values', () => {
+  const seen: arb.GeneratedSecret[] = [];
+  const responses: string[] = [];
+  let stored: Environment;
+  let broken: Environment;
+  let secretsManager: ScriptedServer;
+  beforeAll(async () => {
+    // TTL 0: every request reads the secret again, so each generated value is used.
+    stored = await startEnvironment({
+      clusterKey: CLUSTER_KEY,
+      env: { SECRET_CACHE_TTL_SECONDS: '0', SECRET_MAX_STALE_SECONDS: '0' },
+    });
+    secretsManager = await startScriptedServer();
+    broken = await startEnvironment({
+      clusterKey: CLUSTER_KEY,
+      env: {
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+        SECRET_CACHE_TTL_SECONDS: '0',
+        SECRET_MAX_STALE_SECONDS: '0',
+      },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([stored.close(), broken.close()]);
+    await secretsManager.close();
+  });
+
+  it('stored in any form, never reach a log line or a response', async () => {
+    await fc.assert(
+      fc.asyncProperty(arb.secret, arb.secretForm, async (secret, form) => {
+        seen.push(secret);
+        stored.sm.setSecret(secretIdOf(0), arb.storedAs(form, secret.value));
+        const response = await stored.invoke({
+          routeKey: 'GET /token',
+          claims: { email: 'ada@example.com' },
+        });
+        responses.push(JSON.stringify(response));
+        expect(contractViolation(response)).toBeUndefined();
+        expect(response.statusCode).toBe(503);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answered by a broken Secrets Manager, never reach a log line or a response', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arb.secret.chain((secret) => fc.tuple(fc.constant(secret), arb.brokenAnswer(secret.value))),
+        async ([secret, answer]) => {
+          seen.push(secret);
+          secretsManager.answer = (_req, res) =>
+            sendText(res, answer.status, answer.body, 'application/x-amz-json-1.1');
+          const response = await broken.invoke({
+            routeKey: 'GET /token',
+            claims: { email: 'ada@example.com' },
+          });
+          responses.push(JSON.stringify(response));
+          expect(contractViolation(response)).toBeUndefined();
+          expect(response.statusCode).toBe(503);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leave no trace in the output (checked after both properties)', () => {
+    output.stop();
+    const logs = output.text();
+    const sent = responses.join('\n');
+    expect(seen.length).toBeGreaterThanOrEqual(600);
+    expect(logs).toContain('"errorCode":"secret_unavailable"');
+    for (const secret of seen) {
+      for (const text of [secret.value, JSON.stringify(secret.value), ...secret.markers]) {
+        expect(logs).not.toContain(text);
+        expect(sent).not.toContain(text);
+      }
+    }
+  });
+});
