@@ -8,6 +8,7 @@ import {
 } from './errors.js';
 import type { Provisioning } from './identity.js';
 import { parseJson } from './json.js';
+import type { UpstreamTrace } from './request-trace.js';
 
 /**
  * ThoughtSpot REST v2 token client: POST /api/rest/2.0/auth/token/{full,object}.
@@ -32,13 +33,6 @@ export interface MintedToken {
   orgId: number;
   username: string;
   tokenType: 'full' | 'object';
-}
-
-/** What the caller may log about the upstream exchange. */
-export interface UpstreamTrace {
-  attempts: number;
-  status?: number;
-  latencyMs?: number;
 }
 
 /** ThoughtSpot refused the request (400/401/403): the key, the user, or trusted auth itself. */

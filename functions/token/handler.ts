@@ -7,10 +7,10 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '../lib/config.js';
 import { RouteNotFoundError } from '../lib/errors.js';
 import { type Caller, callerFromBackend, callerFromJwt } from '../lib/identity.js';
+import { createAdapters } from './adapters.js';
+import { errorResponseMiddleware } from './error-response-middleware.js';
 import type { TokenEvent } from './event.js';
-import { httpErrors } from './http-errors.js';
 import { issueToken } from './issue-token.js';
-import { createPorts } from './ports.js';
 import {
   backendBody,
   browserGetOptions,
@@ -18,7 +18,7 @@ import {
   type TokenOptions,
   tokenOptions,
 } from './request.js';
-import { requestLog, traceOf } from './request-log.js';
+import { requestLogMiddleware, traceOf } from './request-log-middleware.js';
 import { type HttpResponse, tokenResponse, wantsJson } from './responses.js';
 
 // Composition root: configuration and adapters are built once per cold start.
@@ -31,7 +31,7 @@ const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ThoughtSpotTokenService',
 });
 
-const ports = createPorts(config);
+const ports = createAdapters(config);
 
 type Route = (event: TokenEvent) => { caller: Caller; options: TokenOptions };
 
@@ -61,9 +61,13 @@ async function route(event: TokenEvent, context: Context): Promise<HttpResponse>
   return tokenResponse(minted, wantsJson(event.headers));
 }
 
+// Order matters. Middy runs `before` top to bottom and `after`/`onError` bottom to top:
+// on a failure errorResponseMiddleware answers first, requestLogMiddleware then logs
+// and counts that answer, and logMetrics flushes the metrics last, so a failed request
+// still leaves its log line and its metrics.
 export const handler = middy<TokenEvent, HttpResponse, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
-  .use(requestLog(logger, metrics))
-  .use(httpErrors())
+  .use(requestLogMiddleware(logger, metrics))
+  .use(errorResponseMiddleware())
   .handler(route);

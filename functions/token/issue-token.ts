@@ -1,12 +1,8 @@
 import { SecretKeyRejectedError, UserRejectedError } from '../lib/errors.js';
 import { type Caller, chooseOrg } from '../lib/identity.js';
+import type { RequestTrace } from '../lib/request-trace.js';
 import type { OrgKey, SecretKeys } from '../lib/secret-keys.js';
-import {
-  type MintedToken,
-  type MintToken,
-  TokenRejectedError,
-  type UpstreamTrace,
-} from '../lib/thoughtspot.js';
+import { type MintedToken, type MintToken, TokenRejectedError } from '../lib/thoughtspot.js';
 import type { TokenOptions } from './request.js';
 
 /**
@@ -26,15 +22,6 @@ export interface IssueTokenSettings {
   thoughtSpotTimeoutMs: number;
 }
 
-/** What happened, for the request's log line and metrics. Filled in as the request goes. */
-export interface IssueTrace {
-  orgId?: number;
-  keySource?: 'own' | 'fallback';
-  cache?: OrgKey['cache'];
-  refetched?: boolean;
-  upstream: UpstreamTrace;
-}
-
 /** ThoughtSpot's "wrong secret key" and "trusted auth not enabled for this cluster or Org". */
 const KEY_PROBLEM_CODES = new Set([10097, 10023]);
 
@@ -48,7 +35,7 @@ export async function issueToken(
   options: TokenOptions,
   ports: IssueTokenPorts,
   settings: IssueTokenSettings,
-  trace: IssueTrace,
+  trace: RequestTrace,
 ): Promise<MintedToken> {
   const orgId = chooseOrg(caller, options.orgId);
   trace.orgId = orgId;

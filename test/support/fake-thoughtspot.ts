@@ -1,8 +1,8 @@
+import type { UpstreamTrace } from '../../functions/lib/request-trace.js';
 import {
   createThoughtSpotClient,
   type MintRequest,
   type ThoughtSpotClientOptions,
-  type UpstreamTrace,
 } from '../../functions/lib/thoughtspot.js';
 import { fakeKey, TEST_THOUGHTSPOT_HOST, thoughtSpotTokenBody } from './fixtures.js';
 

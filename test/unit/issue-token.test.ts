@@ -7,19 +7,19 @@ import {
   UserRejectedError,
 } from '../../functions/lib/errors.js';
 import type { Caller } from '../../functions/lib/identity.js';
+import {
+  newRequestTrace,
+  type RequestTrace,
+  type UpstreamTrace,
+} from '../../functions/lib/request-trace.js';
 import type { OrgKey, SecretKeys } from '../../functions/lib/secret-keys.js';
 import {
   type MintedToken,
   type MintRequest,
   type MintToken,
   TokenRejectedError,
-  type UpstreamTrace,
 } from '../../functions/lib/thoughtspot.js';
-import {
-  type IssueTokenSettings,
-  type IssueTrace,
-  issueToken,
-} from '../../functions/token/issue-token.js';
+import { type IssueTokenSettings, issueToken } from '../../functions/token/issue-token.js';
 import type { TokenOptions } from '../../functions/token/request.js';
 import { fakeKey, rejection } from '../support/fixtures.js';
 
@@ -96,15 +96,13 @@ function fakeMintToken(...steps: MintStep[]) {
   return { port, calls };
 }
 
-const newTrace = (): IssueTrace => ({ upstream: { attempts: 0 } });
-
 /** Runs the use case with the given ports, options and identity. */
 function issue(
   secretKeys: SecretKeys,
   mintToken: MintToken,
   options: TokenOptions = {},
   identity: Caller = caller(),
-  trace: IssueTrace = newTrace(),
+  trace: RequestTrace = newRequestTrace(),
 ) {
   return issueToken(identity, options, { secretKeys, mintToken }, SETTINGS, trace);
 }
@@ -115,7 +113,7 @@ describe('issueToken', () => {
     const key = orgKey();
     const secretKeys = fakeSecretKeys(key);
     const mint = fakeMintToken(minted);
-    const trace = newTrace();
+    const trace = newRequestTrace();
 
     // Act
     const token = await issue(secretKeys.port, mint.port, {}, caller(), trace);
@@ -157,7 +155,7 @@ describe('issueToken', () => {
     // Prepare
     const primary = orgKey({ key: fakeKey('org0'), keyOrgId: 0, fallback: true, cache: 'miss' });
     const mint = fakeMintToken(minted);
-    const trace = newTrace();
+    const trace = newRequestTrace();
 
     // Act
     await issue(fakeSecretKeys(primary).port, mint.port, {}, caller(), trace);
@@ -170,7 +168,7 @@ describe('issueToken', () => {
   it('fills the upstream trace through the mint port', async () => {
     // Prepare
     const mint = fakeMintToken(minted);
-    const trace = newTrace();
+    const trace = newRequestTrace();
 
     // Act
     await issue(fakeSecretKeys(orgKey()).port, mint.port, {}, caller(), trace);
@@ -285,7 +283,7 @@ describe('issueToken', () => {
       const rotated = orgKey({ key: fakeKey('rotated'), cache: 'miss' });
       const secretKeys = fakeSecretKeys(cached, rotated);
       const mint = fakeMintToken(rejects(401, 10097), minted);
-      const trace = newTrace();
+      const trace = newRequestTrace();
 
       // Act
       const token = await issue(secretKeys.port, mint.port, {}, caller(), trace);
@@ -335,7 +333,7 @@ describe('issueToken', () => {
       // Prepare
       const secretKeys = fakeSecretKeys(orgKey({ cache: 'hit' }), undefined);
       const mint = fakeMintToken(rejects(401, 10097));
-      const trace = newTrace();
+      const trace = newRequestTrace();
 
       // Act
       const error = await rejection(issue(secretKeys.port, mint.port, {}, caller(), trace));
@@ -421,7 +419,7 @@ describe('issueToken', () => {
       // Prepare
       const secretKeys = fakeSecretKeys(orgKey({ cache: 'hit' }), orgKey({ key: fakeKey('new') }));
       const mint = fakeMintToken(rejects(401, 10097));
-      const trace = newTrace();
+      const trace = newRequestTrace();
 
       // Act
       const error = await rejection(issue(secretKeys.port, mint.port, {}, caller(), trace));

@@ -1,7 +1,9 @@
 import { loadConfig } from '../../../functions/lib/config.js';
 import { causeChain, ServiceError } from '../../../functions/lib/errors.js';
-import { type IssueTrace, issueToken } from '../../../functions/token/issue-token.js';
-import { createPorts } from '../../../functions/token/ports.js';
+import { newRequestTrace } from '../../../functions/lib/request-trace.js';
+import { usernameProblem } from '../../../functions/lib/username.js';
+import { createAdapters } from '../../../functions/token/adapters.js';
+import { issueToken } from '../../../functions/token/issue-token.js';
 import { orgIdOption, parseCommandArgs } from '../args.js';
 import type { Command } from '../context.js';
 import { CommandFailedError, UsageError } from '../errors.js';
@@ -23,14 +25,17 @@ const VALIDITY_SECONDS = 60;
 export const verify: Command = async (args, context) => {
   const values = parseCommandArgs(args, OPTIONS);
   const orgId = orgIdOption(values.org);
-  const username = values.user?.trim();
-  if (!username) throw new UsageError('--user is required (the ThoughtSpot username)');
+  // Verbatim, as the function takes a username (SPEC §8): refused rather than trimmed.
+  const username = values.user;
+  if (username === undefined) throw new UsageError('--user is required (the ThoughtSpot username)');
+  const problem = usernameProblem(username);
+  if (problem !== undefined) throw new UsageError(`--user ${problem}`);
   const host = values['thoughtspot-host'] ?? context.env.THOUGHTSPOT_HOST;
   if (!host) throw new UsageError('set THOUGHTSPOT_HOST or pass --thoughtspot-host URL');
 
   const config = loadConfig({ ...context.env, THOUGHTSPOT_HOST: host });
-  const ports = createPorts(config);
-  const trace: IssueTrace = { upstream: { attempts: 0 } };
+  const ports = createAdapters(config);
+  const trace = newRequestTrace();
   const keyUsed = () =>
     trace.keySource === 'fallback' ? 'the Org 0 key (fallback)' : `Org ${orgId}'s own key`;
 

@@ -9,7 +9,7 @@ import type { IssueTokenPorts } from './issue-token.js';
  * handler builds them once per cold start; `npm run keys -- verify` builds its own
  * so that "OK" means the deployed function would succeed too.
  */
-export function createPorts(config: Config): IssueTokenPorts {
+export function createAdapters(config: Config): IssueTokenPorts {
   return {
     secretKeys: createSecretKeys({
       ...config,
