@@ -16,6 +16,9 @@ export class AwsError extends Error {
 }
 
 const SecretIdSchema = z.string().min(1).max(2048);
+// AWS bounds ClientRequestToken (which becomes the VersionId) at 32–64 characters.
+const TokenSchema = z.string().min(32).max(64);
+const StageSchema = z.string().min(1).max(256);
 // Real names allow letters, digits and /_+=.@- only.
 const NameSchema = z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/);
 
@@ -24,12 +27,13 @@ export const CreateInput = z.object({
   SecretString: z.string().optional(),
   Description: z.string().optional(),
   KmsKeyId: z.string().optional(),
-  ClientRequestToken: z.string().optional(),
+  ClientRequestToken: TokenSchema.optional(),
 });
 export const PutInput = z.object({
   SecretId: SecretIdSchema,
   SecretString: z.string(),
-  ClientRequestToken: z.string().optional(),
+  ClientRequestToken: TokenSchema.optional(),
+  VersionStages: z.array(StageSchema).max(20).optional(),
 });
 export const GetInput = z.object({
   SecretId: SecretIdSchema,
@@ -37,6 +41,24 @@ export const GetInput = z.object({
   VersionStage: z.string().optional(),
 });
 export const IdInput = z.object({ SecretId: SecretIdSchema });
+export const UpdateStageInput = z.object({
+  SecretId: SecretIdSchema,
+  VersionStage: StageSchema,
+  MoveToVersionId: z.string().min(1).optional(),
+  RemoveFromVersionId: z.string().min(1).optional(),
+});
+export const RotationRulesInput = z.object({
+  AutomaticallyAfterDays: z.number().int().optional(),
+  Duration: z.string().optional(),
+  ScheduleExpression: z.string().optional(),
+});
+export const RotateInput = z.object({
+  SecretId: SecretIdSchema,
+  ClientRequestToken: TokenSchema.optional(),
+  RotationLambdaARN: z.string().min(1).max(2048).optional(),
+  RotationRules: RotationRulesInput.optional(),
+  RotateImmediately: z.boolean().optional(),
+});
 export const DeleteInput = z.object({
   SecretId: SecretIdSchema,
   RecoveryWindowInDays: z.number().int().optional(),

@@ -2,6 +2,7 @@
 // real SDK v3 client (endpoint or AWS_ENDPOINT_URL_SECRETS_MANAGER) runs against
 // it unchanged. Signatures are not verified; any fake credentials work. Used by
 // integration tests, `npm start` and benchmarks. Never logs secret values.
+// Rotation runs as on AWS, with in-process functions in place of Lambda.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as z from 'zod';
@@ -14,8 +15,28 @@ import {
   resetConnection,
   sendJson,
 } from './http-server.js';
+import type { RotationEvent, RotationFunction, RotationOutcome } from './secret-rotation.js';
+import {
+  FaultSlot,
+  faultError,
+  type SecretsManagerCall,
+  type SecretsManagerFault,
+} from './secrets-manager-faults.js';
 import { AwsError } from './secrets-manager-inputs.js';
 import { SecretsStore } from './secrets-manager-store.js';
+
+export type {
+  RotationEvent,
+  RotationEventName,
+  RotationFunction,
+  RotationOutcome,
+  RotationStep,
+} from './secret-rotation.js';
+export type {
+  SecretsManagerCall,
+  SecretsManagerFault,
+  SecretsManagerFaultKind,
+} from './secrets-manager-faults.js';
 
 /**
  * What an AWS SDK needs to talk to the stand-in: a region and credentials to sign
@@ -27,37 +48,18 @@ export const STAND_IN_AWS_ENV = {
   AWS_SECRET_ACCESS_KEY: 'not-a-real-aws-secret',
 } as const;
 
-export type SecretsManagerFaultKind =
-  | 'throttle'
-  | 'internal'
-  | 'access-denied'
-  | 'decryption-failure'
-  /** Never answers; the socket is destroyed by close(). */
-  | 'hang'
-  /** Destroys the socket without a response. */
-  | 'reset';
-
-export interface SecretsManagerFault {
-  kind: SecretsManagerFaultKind;
-  /** Only calls to this operation (e.g. 'GetSecretValue'); all operations when omitted. */
-  operation?: string;
-  /** Only calls naming this SecretId (or Name for CreateSecret); all when omitted. */
-  secretId?: string;
-  /** How many matching calls fail; unlimited when omitted. */
-  times?: number;
-}
-
-export interface SecretsManagerCall {
-  operation: string;
-  secretId?: string;
-}
-
 export interface SecretsManagerStandInOptions {
   host?: string;
   /** 0 (the default) = ephemeral port. */
   port?: number;
   /** Initial secrets, name → SecretString. */
   secrets?: Record<string, string>;
+  /**
+   * Rotation functions by Lambda ARN: RotateSecret invokes them in process, one
+   * call per step, after answering. An ARN not listed is denied, as AWS denies
+   * a function it may not invoke.
+   */
+  rotationFunctions?: Record<string, RotationFunction>;
 }
 
 export interface SecretsManagerStandIn extends ListeningServer {
@@ -68,26 +70,16 @@ export interface SecretsManagerStandIn extends ListeningServer {
   callCount(operation?: string, secretId?: string): number;
   resetCalls(): void;
   setFault(fault: SecretsManagerFault | undefined): void;
+  /** Lets RotateSecret invoke `fn` as the Lambda `arn`; undefined withdraws it. */
+  registerRotationFunction(arn: string, fn: RotationFunction | undefined): void;
+  /**
+   * Resolves once the latest rotation of the secret (name or ARN) has ended,
+   * undefined when none was ever started; rejects for an unknown secret.
+   */
+  rotationSettled(secretId: string): Promise<RotationOutcome | undefined>;
+  /** RotationStarted/Succeeded/Failed/Abandoned (and Test…) events in order, as CloudTrail logs them. */
+  readonly rotationEvents: readonly RotationEvent[];
 }
-
-const FAULT_ERRORS: Record<
-  Exclude<SecretsManagerFaultKind, 'hang' | 'reset'>,
-  (operation: string) => AwsError
-> = {
-  throttle: () => new AwsError('ThrottlingException', 'Rate exceeded'),
-  internal: () =>
-    new AwsError('InternalServiceError', 'An error occurred on the server side.', 500),
-  'access-denied': (operation) =>
-    new AwsError(
-      'AccessDeniedException',
-      `User is not authorized to perform: secretsmanager:${operation} on this resource`,
-    ),
-  'decryption-failure': () =>
-    new AwsError(
-      'DecryptionFailure',
-      "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
-    ),
-};
 
 const TARGET_PREFIX = 'secretsmanager.';
 const IdentifiersSchema = z.object({
@@ -98,22 +90,10 @@ const IdentifiersSchema = z.object({
 export async function startSecretsManagerStandIn(
   options: SecretsManagerStandInOptions = {},
 ): Promise<SecretsManagerStandIn> {
-  const store = new SecretsStore();
+  const store = new SecretsStore(options.rotationFunctions);
   for (const [name, value] of Object.entries(options.secrets ?? {})) store.set(name, value);
   const calls: SecretsManagerCall[] = [];
-  let fault: SecretsManagerFault | undefined;
-  let faultUsesLeft = Number.POSITIVE_INFINITY;
-
-  /** Returns the fault that applies to this call, consuming one of its uses. */
-  function takeFault(call: SecretsManagerCall): SecretsManagerFault | undefined {
-    if (!fault) return undefined;
-    if (fault.operation !== undefined && fault.operation !== call.operation) return undefined;
-    if (fault.secretId !== undefined && fault.secretId !== call.secretId) return undefined;
-    const applied = fault;
-    faultUsesLeft -= 1;
-    if (faultUsesLeft <= 0) fault = undefined;
-    return applied;
-  }
+  const faults = new FaultSlot();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.headers['x-amz-target'];
@@ -134,13 +114,13 @@ export async function startSecretsManagerStandIn(
       secretId === undefined ? { operation } : { operation, secretId };
     calls.push(call);
 
-    const applied = takeFault(call);
-    if (applied?.kind === 'hang') return;
-    if (applied?.kind === 'reset') {
+    const applied = faults.take(call);
+    if (applied === 'hang') return;
+    if (applied === 'reset') {
       resetConnection(req);
       return;
     }
-    if (applied) throw FAULT_ERRORS[applied.kind](operation);
+    if (applied) throw faultError(applied, operation);
 
     sendJson(res, 200, store.execute(operation, input), requestIdHeader(), CONTENT_TYPE);
   }
@@ -164,10 +144,10 @@ export async function startSecretsManagerStandIn(
     resetCalls: () => {
       calls.length = 0;
     },
-    setFault: (next) => {
-      fault = next;
-      faultUsesLeft = next?.times ?? Number.POSITIVE_INFINITY;
-    },
+    setFault: (next) => faults.set(next),
+    registerRotationFunction: (arn, fn) => store.rotation.register(arn, fn),
+    rotationSettled: async (secretId) => store.rotation.settled(store.arnOf(secretId)),
+    rotationEvents: store.rotation.events,
   };
 }
 

@@ -23,6 +23,39 @@ export type ThoughtSpotFault =
   /** Answers normally after `ms`. */
   | { kind: 'delay'; ms: number };
 
+/** A fault for one admin call (THOUGHTSPOT-FACTS §7), e.g. the next configure ENABLED. */
+export interface AdminFault {
+  /** The password login on auth/token/full, auth/configure or auth/search. */
+  endpoint: 'login' | 'configure' | 'search';
+  /** configure only: a request that sets this auth_status at any level. */
+  authStatus?: 'ENABLED' | 'DISABLED';
+  fault: ThoughtSpotFault;
+  /** Make the change first, then play the fault: a lost answer, not a refused request. */
+  afterChange?: boolean;
+}
+
+/** Admin faults wait for the first call they match, each used once. */
+export class AdminFaultQueue {
+  private faults: AdminFault[] = [];
+
+  push(...faults: AdminFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  take(endpoint: AdminFault['endpoint'], statuses: readonly string[]): AdminFault | undefined {
+    const index = this.faults.findIndex(
+      (fault) =>
+        fault.endpoint === endpoint &&
+        (fault.authStatus === undefined || statuses.includes(fault.authStatus)),
+    );
+    return index < 0 ? undefined : this.faults.splice(index, 1)[0];
+  }
+}
+
 /** Queued faults first, then (optionally) random ones at a configured rate. */
 export class FaultQueue {
   private queue: ThoughtSpotFault[] = [];

@@ -1,15 +1,15 @@
 // A local ThoughtSpot cluster, limited to the trusted-auth surface the token
 // service and the Visual Embed SDK touch (SPEC §2, THOUGHTSPOT-FACTS §1, §4),
-// plus a page at `/` that plays the embedded app's part of the SDK's auth flow.
-// Used by integration tests, `npm start`, benchmarks and browser tests. It
-// never logs, and the only place a secret key lives is its configuration.
+// plus a page at `/` that plays the embedded app's part of the SDK's auth flow,
+// and the admin APIs that rotate keys (THOUGHTSPOT-FACTS §6, §7). Used by
+// integration tests, `npm start`, benchmarks and browser tests. It never logs;
+// keys live in its configuration and in what `auth/configure` generates.
 import {
   createServer as createHttpServer,
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import * as z from 'zod';
 import { parseJson } from '../../functions/lib/json.js';
 import {
   BodyTooLargeError,
@@ -19,8 +19,17 @@ import {
   sendJson,
   sendText,
 } from './http-server.js';
+import { AdminApi, type ThoughtSpotUser } from './thoughtspot-admin.js';
+import { AdminEndpoints } from './thoughtspot-admin-http.js';
 import { EMBEDDED_APP_HTML } from './thoughtspot-embedded-app.js';
-import { applyFault, FaultQueue, type ThoughtSpotFault } from './thoughtspot-faults.js';
+import {
+  type AdminFault,
+  applyFault,
+  FaultQueue,
+  type ThoughtSpotFault,
+} from './thoughtspot-faults.js';
+import { TrustedAuthKeys } from './thoughtspot-keys.js';
+import { type RecordedRequest, recordable } from './thoughtspot-request-log.js';
 import { SessionEndpoints } from './thoughtspot-session.js';
 import {
   errorBody,
@@ -29,7 +38,9 @@ import {
   type TokenKind,
 } from './thoughtspot-tokens.js';
 
-export type { ThoughtSpotFault } from './thoughtspot-faults.js';
+export type { ThoughtSpotPrivilege, ThoughtSpotUser } from './thoughtspot-admin.js';
+export type { AdminFault, ThoughtSpotFault } from './thoughtspot-faults.js';
+export type { RecordedRequest } from './thoughtspot-request-log.js';
 export type { MintedToken } from './thoughtspot-tokens.js';
 
 export interface ThoughtSpotStandInOptions {
@@ -40,19 +51,18 @@ export interface ThoughtSpotStandInOptions {
   clusterKey: string;
   /** Per-Org secret keys, each valid only for its own Org. */
   orgKeys?: Record<number, string>;
+  /** Orgs that exist besides Org 0, id → name (Orgs in orgKeys exist as "Org <id>"). */
+  orgs?: Record<number, string>;
+  /** Users who may log in with a password; admins may call auth/configure and auth/search. */
+  users?: ThoughtSpotUser[];
+  /** A cluster older than 26.6.0.cl: auth/configure and auth/search answer 404. */
+  oldCluster?: boolean;
   /** Serve HTTPS with this key pair (counts TLS handshakes). */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Origins allowed to call the callosum session endpoints with credentials. */
   corsOrigins?: string[];
   /** Clock for token expiry, epoch ms; lets tests expire tokens without waiting. */
   now?: () => number;
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  /** JSON object or form fields; `secret_key` and `password` read '[redacted]'. */
-  body: Record<string, unknown> | undefined;
 }
 
 export interface ThoughtSpotStandIn extends ListeningServer {
@@ -66,6 +76,9 @@ export interface ThoughtSpotStandIn extends ListeningServer {
   readonly tlsHandshakes: number;
   setClusterKey(key: string): void;
   setOrgKey(orgId: number, key: string | undefined): void;
+  /** The key a level holds now (Org 0 = the cluster key); undefined while DISABLED. */
+  keyOf(orgId: number): string | undefined;
+  setOldCluster(old: boolean): void;
   /** Token requests for this Org then get 403 (code 10023). */
   disableOrg(orgId: number): void;
   enableOrg(orgId: number): void;
@@ -79,6 +92,9 @@ export interface ThoughtSpotStandIn extends ListeningServer {
   injectFaults(...faults: ThoughtSpotFault[]): void;
   /** Once the queue is empty, each token request fails with probability `rate` (0..1). */
   setFaultRate(rate: number, kinds: ThoughtSpotFault[]): void;
+  /** Each admin fault applies to the first login, configure or search call it matches. */
+  injectAdminFaults(...faults: AdminFault[]): void;
+  /** Clears token and admin faults. */
   clearFaults(): void;
 }
 
@@ -86,14 +102,18 @@ const TOKEN_PATHS: Record<string, TokenKind> = {
   '/api/rest/2.0/auth/token/full': 'full',
   '/api/rest/2.0/auth/token/object': 'object',
 };
-const REDACTED_FIELDS = ['secret_key', 'password'];
-const JsonObjectSchema = z.record(z.string(), z.unknown());
 
 export async function startThoughtSpotStandIn(
   options: ThoughtSpotStandInOptions,
 ): Promise<ThoughtSpotStandIn> {
   const now = options.now ?? Date.now;
-  const authority = new TokenAuthority(options.clusterKey, options.orgKeys ?? {}, now);
+  const keys = new TrustedAuthKeys(options.clusterKey, options.orgKeys ?? {}, options.orgs ?? {});
+  const authority = new TokenAuthority(keys, now);
+  const admin = new AdminEndpoints(
+    new AdminApi(keys, authority, options.users ?? []),
+    now,
+    options.oldCluster ?? false,
+  );
   const sessions = new SessionEndpoints(authority, options.corsOrigins ?? [], !!options.tls);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
@@ -108,6 +128,7 @@ export async function startThoughtSpotStandIn(
     );
     const form = isForm ? new URLSearchParams(text) : undefined;
     requests.push({ method: req.method ?? '', path: url.pathname, body: recordable(json, form) });
+    if (admin.handle(req, res, url.pathname, json)) return;
 
     const tokenKind = req.method === 'POST' ? TOKEN_PATHS[url.pathname] : undefined;
     if (tokenKind) {
@@ -162,8 +183,12 @@ export async function startThoughtSpotStandIn(
     get tlsHandshakes() {
       return counters.tlsHandshakes;
     },
-    setClusterKey: (key) => authority.setClusterKey(key),
-    setOrgKey: (orgId, key) => authority.setOrgKey(orgId, key),
+    setClusterKey: (key) => keys.setKey(0, key),
+    setOrgKey: (orgId, key) => keys.setOrgKey(orgId, key),
+    keyOf: (orgId) => keys.keyOf(orgId),
+    setOldCluster: (old) => {
+      admin.oldCluster = old;
+    },
     disableOrg: (orgId) => authority.disableOrg(orgId),
     enableOrg: (orgId) => authority.enableOrg(orgId),
     findToken: (token) => authority.find(token),
@@ -176,21 +201,10 @@ export async function startThoughtSpotStandIn(
     },
     injectFaults: (...next) => faults.push(...next),
     setFaultRate: (rate, kinds) => faults.setRate(rate, kinds),
-    clearFaults: () => faults.clear(),
+    injectAdminFaults: (...next) => admin.faults.push(...next),
+    clearFaults: () => {
+      faults.clear();
+      admin.faults.clear();
+    },
   };
-}
-
-/** What the request log keeps of a body: keys and passwords never stay in memory. */
-function recordable(
-  json: unknown,
-  form: URLSearchParams | undefined,
-): Record<string, unknown> | undefined {
-  const parsed = JsonObjectSchema.safeParse(json);
-  const body = parsed.success ? parsed.data : form ? Object.fromEntries(form) : undefined;
-  if (!body) return undefined;
-  const redacted = { ...body };
-  for (const field of REDACTED_FIELDS) {
-    if (field in redacted) redacted[field] = '[redacted]';
-  }
-  return redacted;
 }

@@ -3,6 +3,7 @@
 // real clusters answer with, and a record of every token minted.
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import type { KeyKind, TrustedAuthKeys } from './thoughtspot-keys.js';
 
 export interface MintedToken {
   token: string;
@@ -10,8 +11,11 @@ export interface MintedToken {
   orgId: number;
   /** Only for /auth/token/object tokens. */
   objectId?: string;
-  /** Which key minted it: the cluster (Org 0) key or the target Org's own key. */
-  keyKind: 'cluster' | 'org';
+  /**
+   * Which key minted it: the cluster (Org 0) key or the target Org's own key;
+   * 'password' for a password login (kept out of `minted`).
+   */
+  keyKind: KeyKind | 'password';
   validitySeconds: number;
   createdAt: number;
   /** Epoch milliseconds. */
@@ -56,13 +60,12 @@ export function errorBody(code: number, debug: string): Record<string, unknown> 
   };
 }
 
-const fail = (status: number, code: number, debug: string): TokenOutcome => ({
+export const fail = (status: number, code: number, debug: string): TokenOutcome => ({
   status,
   body: errorBody(code, debug),
 });
 
 export class TokenAuthority {
-  private readonly orgKeys = new Map<number, string>();
   private readonly disabledOrgs = new Set<number>();
   private readonly tokens = new Map<string, MintedToken>();
   private readonly userIds = new Map<string, string>();
@@ -70,24 +73,9 @@ export class TokenAuthority {
   readonly minted: MintedToken[] = [];
 
   constructor(
-    private clusterKey: string,
-    orgKeys: Record<number, string>,
+    private readonly keys: TrustedAuthKeys,
     private readonly now: () => number,
-  ) {
-    for (const [org, key] of Object.entries(orgKeys)) this.setOrgKey(Number(org), key);
-  }
-
-  setClusterKey(key: string): void {
-    this.clusterKey = key;
-  }
-
-  setOrgKey(orgId: number, key: string | undefined): void {
-    if (orgId === 0) {
-      throw new Error('The Org 0 key is the cluster key: use clusterKey or setClusterKey');
-    }
-    if (key === undefined) this.orgKeys.delete(orgId);
-    else this.orgKeys.set(orgId, key);
-  }
+  ) {}
 
   disableOrg(orgId: number): void {
     this.disabledOrgs.add(orgId);
@@ -123,35 +111,37 @@ export class TokenAuthority {
     if (this.disabledOrgs.has(orgId)) {
       return fail(403, 10023, `Trusted authentication is not enabled for org ${orgId}`);
     }
-    const keyKind = this.keyKindFor(request.secret_key, orgId);
+    const keyKind = this.keys.kindOf(request.secret_key, orgId);
     if (keyKind === undefined) return fail(401, 10097, 'Invalid secret key');
 
-    const validitySeconds = request.validity_time_in_sec ?? 300;
-    const createdAt = this.now();
-    const record: MintedToken = {
-      token: this.newToken(),
+    return this.issue({
       username: request.username,
       orgId,
       keyKind,
-      validitySeconds,
-      createdAt,
-      expiresAt: createdAt + validitySeconds * 1000,
+      validitySeconds: request.validity_time_in_sec ?? 300,
       ...(kind === 'object' ? { objectId: request.object_id } : {}),
       ...(request.auto_create == null ? {} : { autoCreate: request.auto_create }),
       ...(request.email === undefined ? {} : { email: request.email }),
       ...(request.display_name === undefined ? {} : { displayName: request.display_name }),
       ...(request.group_identifiers === undefined ? {} : { groups: request.group_identifiers }),
-    };
-    this.tokens.set(record.token, record);
-    this.minted.push(record);
-    return { status: 200, body: this.tokenBody(record) };
+    });
   }
 
-  private keyKindFor(secretKey: string, orgId: number): MintedToken['keyKind'] | undefined {
-    // The cluster key works for every Org; an Org key only for its own Org.
-    if (secretKey === this.clusterKey) return 'cluster';
-    if (orgId !== 0 && this.orgKeys.get(orgId) === secretKey) return 'org';
-    return undefined;
+  /**
+   * Issues a token for a checked request: a trusted-auth one (counted in
+   * `minted`) or a password login's bearer token (not counted).
+   */
+  issue(fields: Omit<MintedToken, 'token' | 'createdAt' | 'expiresAt'>): TokenOutcome {
+    const createdAt = this.now();
+    const record: MintedToken = {
+      token: this.newToken(),
+      ...fields,
+      createdAt,
+      expiresAt: createdAt + fields.validitySeconds * 1000,
+    };
+    this.tokens.set(record.token, record);
+    if (record.keyKind !== 'password') this.minted.push(record);
+    return { status: 200, body: this.tokenBody(record) };
   }
 
   private newToken(): string {

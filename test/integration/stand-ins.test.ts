@@ -15,7 +15,7 @@ import {
   ListSecretsCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
-  SecretsManagerClient,
+  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -28,29 +28,9 @@ import {
   startThoughtSpotStandIn,
   type ThoughtSpotStandIn,
 } from '../../infra/local/thoughtspot-stand-in.js';
+import { rejectionOf, smClient } from './support/stand-in-clients.js';
 
 const ARN_PATTERN = /^arn:aws:secretsmanager:us-east-1:000000000000:secret:(.+)-[A-Za-z0-9]{6}$/;
-
-function smClient(endpoint: string | undefined) {
-  return new SecretsManagerClient({
-    region: 'us-east-1',
-    ...(endpoint === undefined ? {} : { endpoint }),
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-for-tests' },
-    // One attempt, so throttling and 5xx faults surface instead of being retried.
-    maxAttempts: 1,
-  });
-}
-
-/** Resolves to the rejection of `promise`, failing the test if it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error as Error & Record<string, unknown>;
-    throw new Error(`rejected with a non-Error: ${String(error)}`);
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}
 
 describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
   let sm: SecretsManagerStandIn;

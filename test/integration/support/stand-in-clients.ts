@@ -1,0 +1,66 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  type SecretsManagerStandIn,
+  type SecretsManagerStandInOptions,
+  startSecretsManagerStandIn,
+} from '../../../infra/local/secrets-manager-stand-in.js';
+
+/**
+ * The real SDK v3 client, pointed at a Secrets Manager stand-in (or, with no
+ * endpoint, wherever AWS_ENDPOINT_URL_SECRETS_MANAGER says), with fake credentials.
+ */
+export function smClient(endpoint: string | undefined): SecretsManagerClient {
+  return new SecretsManagerClient({
+    region: 'us-east-1',
+    ...(endpoint === undefined ? {} : { endpoint }),
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-for-tests' },
+    // One attempt, so throttling and 5xx faults surface instead of being retried.
+    maxAttempts: 1,
+  });
+}
+
+/** Resolves to the rejection of `promise`, failing the test if it resolves. */
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error as Error & Record<string, unknown>;
+    throw new Error(`rejected with a non-Error: ${String(error)}`);
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
+
+export interface SecretsManagerHarness {
+  readonly sm: SecretsManagerStandIn;
+  readonly client: SecretsManagerClient;
+}
+
+/** A Secrets Manager stand-in and a real SDK client on it, for the enclosing describe. */
+export function useSecretsManagerStandIn(
+  options: SecretsManagerStandInOptions = {},
+): SecretsManagerHarness {
+  let started: SecretsManagerHarness | undefined;
+  beforeAll(async () => {
+    const sm = await startSecretsManagerStandIn(options);
+    started = { sm, client: smClient(sm.url) };
+  });
+  afterAll(async () => {
+    started?.client.destroy();
+    await started?.sm.close();
+  });
+  const get = () => {
+    if (!started) throw new Error('the stand-in runs only inside the describe that set it up');
+    return started;
+  };
+  return {
+    get sm() {
+      return get().sm;
+    },
+    get client() {
+      return get().client;
+    },
+  };
+}
