@@ -121,6 +121,10 @@ export function resource<S extends z.ZodType>(
   return schema.parse(found.Properties);
 }
 
+/** The token function's resource. */
+export const tokenFunction = (template: Template) =>
+  resource(template, 'TokenLambdaFunction', 'AWS::Lambda::Function', FunctionSchema);
+
 /** Every resource of one type, by logical id. */
 export function resourcesOfType<S extends z.ZodType>(
   template: Template,

@@ -18,6 +18,7 @@ import {
   StageSchema,
   subOrString,
   type Template,
+  tokenFunction,
 } from './cloudformation.js';
 import { DEFAULT_PACKAGE_DIR, PROD_PARAMS, PROD_REGION } from './packaging.js';
 import { listZip, readZipEntry } from './zip.js';
@@ -62,9 +63,6 @@ const EXPECTED_ALARMS = {
   ThoughtSpotTimeoutsAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'thoughtspot_timeout' },
   ThoughtSpotRateLimitedAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'rate_limited' },
 } as const;
-
-const tokenFunction = (template: Template) =>
-  resource(template, 'TokenLambdaFunction', 'AWS::Lambda::Function', FunctionSchema);
 
 /** Evaluates the `HasAlarmTopic` condition: Fn::Not [Fn::Equals [topic, '']]. */
 function hasAlarmTopic(template: Template): boolean {
