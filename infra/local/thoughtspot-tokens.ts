@@ -119,7 +119,9 @@ export class TokenAuthority {
       orgId,
       keyKind,
       validitySeconds: request.validity_time_in_sec ?? 300,
-      ...(kind === 'object' ? { objectId: request.object_id } : {}),
+      ...(kind === 'object' && request.object_id !== undefined
+        ? { objectId: request.object_id }
+        : {}),
       ...(request.auto_create == null ? {} : { autoCreate: request.auto_create }),
       ...(request.email === undefined ? {} : { email: request.email }),
       ...(request.display_name === undefined ? {} : { displayName: request.display_name }),

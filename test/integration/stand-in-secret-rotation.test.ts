@@ -315,7 +315,7 @@ describe('Secrets Manager stand-in: RotateSecret', () => {
 
   it('CancelRotateSecret turns rotation off, stops before the next step and names the partial version', async () => {
     const name = freshSecret();
-    let cancelled: { VersionId?: string } = {};
+    let cancelled: { VersionId?: string | undefined } = {};
     const { fn, steps } = templateFunction('new-key', async (event) => {
       if (event.Step === 'setSecret') {
         cancelled = await aws.client.send(new CancelRotateSecretCommand({ SecretId: name }));

@@ -73,7 +73,7 @@ export const mintRequest = (overrides: Partial<MintRequest> = {}): MintRequest =
 export const newTrace = (): UpstreamTrace => ({ attempts: 0 });
 
 export const client = (
-  fetch: ThoughtSpotClientOptions['fetch'],
+  fetch: typeof globalThis.fetch,
   options: Partial<ThoughtSpotClientOptions> = {},
 ) =>
   createThoughtSpotClient({
