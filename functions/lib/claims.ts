@@ -44,13 +44,16 @@ function listTexts(items: readonly unknown[]): string[] | undefined {
 /** "[...]": a JSON array or API Gateway's space-separated rendering of a list claim. */
 export const looksLikeList = (text: string): boolean => text.startsWith('[') && text.endsWith(']');
 
-function listFromText(text: string): string[] | undefined {
+function listFromText(text: string): string[] {
   try {
     const json: unknown = JSON.parse(text);
-    if (Array.isArray(json)) return listTexts(json);
+    // Only a JSON list of strings: numbers in text would come back re-written
+    // ("[1.50]" as 1.5, a 20-digit id rounded), so those stay API Gateway's list.
+    if (Array.isArray(json) && json.every((item) => typeof item === 'string')) return json;
   } catch {
-    // Not JSON: API Gateway's "[a b c]", whose items are separated by single spaces.
+    // Not JSON: API Gateway's "[a b c]".
   }
+  // API Gateway separates a list claim's items with single spaces.
   return text
     .slice(1, -1)
     .split(' ')
@@ -75,6 +78,5 @@ export function readClaimList(claims: Claims, name: string): ClaimList {
   if (text === undefined) return WRONG_TYPE;
   if (text === '') return { kind: 'values', values: [] };
   if (!looksLikeList(text)) return { kind: 'values', values: [text] };
-  const values = listFromText(text);
-  return values === undefined ? WRONG_TYPE : { kind: 'values', values };
+  return { kind: 'values', values: listFromText(text) };
 }

@@ -7,7 +7,12 @@ describe('readClaimList', () => {
     ['a list as API Gateway sends it', '[5 9]', ['5', '9']],
     ['a list with repeated spaces', '[acme  beta]', ['acme', 'beta']],
     ['a JSON-encoded list', '["Sales Team","finance"]', ['Sales Team', 'finance']],
-    ['a JSON-encoded list of numbers', '[5, 9]', ['5', '9']],
+    [
+      'numbers in a list claim, as written',
+      '[1.50 12345678901234567890]',
+      ['1.50', '12345678901234567890'],
+    ],
+    ['a one-item list of a number, as written', '[1e3]', ['1e3']],
     ['a real array', ['5', 9], ['5', '9']],
     ['a number, as its decimal text', 5, ['5']],
     ['a value with surrounding spaces, verbatim', '  acme ', ['  acme ']],
@@ -16,6 +21,14 @@ describe('readClaimList', () => {
     ['an empty list', '[]', []],
     ['a list of blanks', '[  ]', []],
   ])('reads %s', (_case, value, expected) => {
+    expect(readClaimList({ claim: value }, 'claim')).toEqual({ kind: 'values', values: expected });
+  });
+
+  it.each([
+    ['a JSON list holding an object', '[{"org":5}]', ['{"org":5}']],
+    ['a JSON list holding null', '[null]', ['null']],
+    ['a JSON list holding true', '[true]', ['true']],
+  ])('reads %s as API Gateway text, never as JSON values', (_case, value, expected) => {
     expect(readClaimList({ claim: value }, 'claim')).toEqual({ kind: 'values', values: expected });
   });
 
@@ -36,8 +49,6 @@ describe('readClaimList', () => {
     ['a boolean', true],
     ['a list of objects', [{ org: 5 }]],
     ['a nested list', [['5']]],
-    ['a JSON list holding an object', '[{"org":5}]'],
-    ['a JSON list holding null', '[null]'],
     ['a number that is not finite', Number.NaN],
   ])('refuses %s as the wrong type', (_case, value) => {
     expect(readClaimList({ claim: value }, 'claim')).toEqual({ kind: 'wrong_type' });
