@@ -15,11 +15,14 @@ import { looksLikeWildcard, type SpecOutcome, specTokenValues } from './support/
 
 const RUNS = 3000;
 
-/** The Org policy TOKEN_POLICY `{ "default": input }` gives Org 0, through the real schema. */
-function parsed(input: Record<string, unknown>): OrgPolicy {
-  const policy = policyFor(parseTokenPolicy(JSON.stringify({ default: input })), 0);
+/**
+ * The Org policy that TOKEN_POLICY `{ "default": policy }` gives Org 0, through the real
+ * schema, and what SPEC §7 says the claims should produce under it.
+ */
+function prepare(generated: arb.PolicyCase): { policy: OrgPolicy; expected: SpecOutcome } {
+  const policy = policyFor(parseTokenPolicy(JSON.stringify({ default: generated.policy })), 0);
   if (policy === undefined) throw new Error('a generated policy gave no Org policy');
-  return policy;
+  return { policy, expected: specTokenValues(policy, generated.intended) };
 }
 
 type Actual = { kind: 'sent'; values: TokenValues } | { kind: 'denied'; error: PolicyDeniedError };
@@ -50,16 +53,15 @@ describe.each([
   ['claims in every form', arb.CLAIM_FORMS],
   ["API Gateway's claims", arb.GATEWAY_FORMS],
   ["the backend's attributes", arb.ATTRIBUTE_FORMS],
-])('token values from %s', (_case, forms) => {
+])('token values from %s', (source, forms) => {
   const input = arb.policyCase(forms);
 
   it('are exactly the claim values the policy names, or a denial, as SPEC §7 says', () => {
     const tally = new Map<string, number>();
     fc.assert(
-      fc.property(input, ({ policy: policyInput, ...generated }) => {
+      fc.property(input, (generated) => {
         // Prepare
-        const policy = parsed(policyInput);
-        const expected = specTokenValues(policy, generated.intended);
+        const { policy, expected } = prepare(generated);
         const outcome = outcomeName(expected);
         tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
 
@@ -77,17 +79,16 @@ describe.each([
       }),
       { numRuns: RUNS },
     );
-    process.stdout.write(`${_case}: ${JSON.stringify(Object.fromEntries(tally))}\n`);
+    process.stdout.write(`${source}: ${JSON.stringify(Object.fromEntries(tally))}\n`);
     // Not vacuous: every outcome happened many times.
     for (const outcome of OUTCOMES) expect(tally.get(outcome) ?? 0, outcome).toBeGreaterThan(50);
   });
 
   it('never carry the wildcard unless all_values_when matched, and then carry only it', () => {
     fc.assert(
-      fc.property(input, ({ policy: policyInput, ...generated }) => {
+      fc.property(input, (generated) => {
         // Prepare
-        const policy = parsed(policyInput);
-        const expected = specTokenValues(policy, generated.intended);
+        const { policy, expected } = prepare(generated);
 
         // Act
         const actual = act(policy, generated.claims);
@@ -107,10 +108,9 @@ describe.each([
 
   it('are denied whenever a required or filter-rule claim is missing and no wildcard applies', () => {
     fc.assert(
-      fc.property(input, ({ policy: policyInput, ...generated }) => {
+      fc.property(input, (generated) => {
         // Prepare
-        const policy = parsed(policyInput);
-        const expected = specTokenValues(policy, generated.intended);
+        const { policy, expected } = prepare(generated);
         fc.pre(expected.kind === 'denied' && expected.requiredMissing);
 
         // Act
@@ -125,10 +125,9 @@ describe.each([
 
   it('are denied with a message that names a claim, never a value', () => {
     fc.assert(
-      fc.property(input, ({ policy: policyInput, ...generated }) => {
+      fc.property(input, (generated) => {
         // Prepare
-        const policy = parsed(policyInput);
-        const expected = specTokenValues(policy, generated.intended);
+        const { policy, expected } = prepare(generated);
         fc.pre(expected.kind === 'denied');
 
         // Act
