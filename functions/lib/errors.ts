@@ -47,6 +47,12 @@ export class OrgNotConfiguredError extends define(
   'org_not_configured',
   'Trusted authentication is not configured for this Org.',
 ) {}
+/** The token policy needs a claim the caller lacks (SPEC §7). Names the claim, never a value. */
+export class PolicyDeniedError extends define(
+  403,
+  'policy_denied',
+  'The token policy needs a claim the caller does not have.',
+) {}
 export class UserRejectedError extends define(
   403,
   'user_rejected',
