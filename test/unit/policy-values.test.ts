@@ -234,7 +234,6 @@ describe('tokenValues', () => {
     it.each([
       ['an object', { region: 'emea' }],
       ['a list of objects', [{ region: 'emea' }]],
-      ['a JSON list holding an object', '[{"region":"emea"}]'],
       ['a nested list', [['emea']]],
       ['a boolean', true],
       ['a number that is not finite', Number.POSITIVE_INFINITY],
