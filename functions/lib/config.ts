@@ -94,6 +94,8 @@ export const EnvSchema = z
     DEFAULT_ORG_ID: integer('DEFAULT_ORG_ID'),
     TOKEN_VALIDITY_SECONDS: integer('TOKEN_VALIDITY_SECONDS'),
     MAX_TOKEN_VALIDITY_SECONDS: integer('MAX_TOKEN_VALIDITY_SECONDS'),
+    // At most the Lambda timeout minus the secret lookup budget, as the deployment
+    // checks: why, in config-rules.cjs (maxThoughtSpotTimeoutMs).
     THOUGHTSPOT_TIMEOUT_MS: integer('THOUGHTSPOT_TIMEOUT_MS'),
     AUTO_CREATE_USERS: boolean(DEFAULTS.AUTO_CREATE_USERS),
     DISPLAY_NAME_CLAIM: claimName(DEFAULTS.DISPLAY_NAME_CLAIM),
