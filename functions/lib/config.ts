@@ -1,20 +1,24 @@
 import * as z from 'zod';
+import {
+  DEFAULTS,
+  INTEGER_LIMITS,
+  integerWithin,
+  isLoopbackHost,
+  MAX_ORG_ID,
+  secretIdTemplateProblem,
+} from './config-rules.cjs';
 
-/** The service's configuration (SPEC §4), read from the environment once at cold start. */
-
-/** SPEC §4: where an Org's key lives unless SECRET_ID_TEMPLATE says otherwise. */
-export const DEFAULT_SECRET_ID_TEMPLATE = 'thoughtspot/trusted-auth/org/{orgId}';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-const isLoopback = (hostname: string): boolean =>
-  LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+/**
+ * The service's configuration (SPEC §4), read from the environment once at cold start.
+ * Defaults, limits and formats come from config-rules.cjs, which the package-time
+ * checks and the keys CLI use too.
+ */
 
 const thoughtSpotHost = z
   .url({ error: 'must be a URL such as https://my-company.thoughtspot.cloud' })
   .transform((value, ctx) => {
     const url = new URL(value);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
       ctx.addIssue({ code: 'custom', message: 'must use https:// (http:// only for loopback)' });
       return z.NEVER;
     }
@@ -28,31 +32,34 @@ const thoughtSpotHost = z
     return url.origin + url.pathname.replace(/\/+$/, '');
   });
 
-const boolean = (fallback: boolean) =>
-  z
-    .enum(['true', 'false'], { error: 'must be true or false' })
-    .default(fallback ? 'true' : 'false')
-    .transform((value) => value === 'true');
-
-const integer = (fallback: number, min: number, max: number) =>
+const boolean = (fallback: string) =>
   z
     .string()
-    .default(String(fallback))
+    .default(fallback)
+    .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
+    .transform((value) => value === 'true');
+
+const integer = (name: keyof typeof INTEGER_LIMITS) => {
+  const limits = INTEGER_LIMITS[name];
+  return z
+    .string()
+    .default(DEFAULTS[name])
     .transform((value, ctx) => {
-      const trimmed = value.trim();
-      const parsed = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-      if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-        ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}` });
+      const parsed = integerWithin(value, limits);
+      if (parsed === undefined) {
+        const message = `must be an integer from ${limits.min} to ${limits.max}`;
+        ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }
       return parsed;
     });
+};
 
-const orgId = z.number().int().min(0).max(2_147_483_647);
+const orgId = z.number().int().min(0).max(MAX_ORG_ID);
 
 const orgMap = z
   .string()
-  .default('{}')
+  .default(DEFAULTS.ORG_MAP)
   .transform((value, ctx) => {
     try {
       return JSON.parse(value) as unknown;
@@ -65,25 +72,33 @@ const orgMap = z
 
 const claimName = (fallback: string) => z.string().trim().min(1).default(fallback);
 
-const EnvSchema = z
+const secretIdTemplate = z
+  .string()
+  .default(DEFAULTS.SECRET_ID_TEMPLATE)
+  .superRefine((value, ctx) => {
+    const problem = secretIdTemplateProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** The environment variables (SPEC §4); exported for the README drift test. */
+export const EnvSchema = z
   .object({
     THOUGHTSPOT_HOST: thoughtSpotHost,
-    SECRET_ID_TEMPLATE: z
-      .string()
-      .default(DEFAULT_SECRET_ID_TEMPLATE)
-      .refine((value) => value.includes('{orgId}'), { error: 'must contain {orgId}' }),
-    FALLBACK_TO_PRIMARY_ORG: boolean(true),
-    SECRET_CACHE_TTL_SECONDS: integer(300, 0, 86_400),
-    SECRET_MAX_STALE_SECONDS: integer(3600, 0, 604_800),
-    USERNAME_CLAIM: claimName('email'),
-    ORG_CLAIM: claimName('ts_org'),
+    SECRET_ID_TEMPLATE: secretIdTemplate,
+    FALLBACK_TO_PRIMARY_ORG: boolean(DEFAULTS.FALLBACK_TO_PRIMARY_ORG),
+    SECRET_CACHE_TTL_SECONDS: integer('SECRET_CACHE_TTL_SECONDS'),
+    SECRET_MAX_STALE_SECONDS: integer('SECRET_MAX_STALE_SECONDS'),
+    USERNAME_CLAIM: claimName(DEFAULTS.USERNAME_CLAIM),
+    ORG_CLAIM: claimName(DEFAULTS.ORG_CLAIM),
     ORG_MAP: orgMap,
-    DEFAULT_ORG_ID: integer(0, 0, 2_147_483_647),
-    TOKEN_VALIDITY_SECONDS: integer(300, 1, 2_147_483_647),
-    MAX_TOKEN_VALIDITY_SECONDS: integer(3600, 1, 2_147_483_647),
-    THOUGHTSPOT_TIMEOUT_MS: integer(5000, 100, 28_000),
-    AUTO_CREATE_USERS: boolean(false),
-    DISPLAY_NAME_CLAIM: claimName('name'),
+    DEFAULT_ORG_ID: integer('DEFAULT_ORG_ID'),
+    TOKEN_VALIDITY_SECONDS: integer('TOKEN_VALIDITY_SECONDS'),
+    MAX_TOKEN_VALIDITY_SECONDS: integer('MAX_TOKEN_VALIDITY_SECONDS'),
+    // At most the Lambda timeout minus the secret lookup budget, as the deployment
+    // checks: why, in config-rules.cjs (maxThoughtSpotTimeoutMs).
+    THOUGHTSPOT_TIMEOUT_MS: integer('THOUGHTSPOT_TIMEOUT_MS'),
+    AUTO_CREATE_USERS: boolean(DEFAULTS.AUTO_CREATE_USERS),
+    DISPLAY_NAME_CLAIM: claimName(DEFAULTS.DISPLAY_NAME_CLAIM),
     GROUPS_CLAIM: z.string().trim().min(1).optional(),
   })
   .superRefine((env, ctx) => {

@@ -1,5 +1,6 @@
 import { type Claims, readClaimList, readClaimValue } from './claims.js';
 import type { Config } from './config.js';
+import { MAX_ORG_ID } from './config-rules.cjs';
 import { InvalidRequestError, OrgForbiddenError, UnauthenticatedError } from './errors.js';
 import { usernameProblem } from './username.js';
 
@@ -44,7 +45,6 @@ type JwtConfig = Pick<
 
 /** The claim that holds the email used for provisioning (SPEC §4 AUTO_CREATE_USERS). */
 const EMAIL_CLAIM = 'email';
-const MAX_ORG_ID = 2_147_483_647;
 
 /** One provisioning builder for both routes: only the details that are present. */
 function provisioning(details: {

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import type { Config } from './config.js';
+import { ORG_ID_PLACEHOLDER } from './config-rules.cjs';
 import { OrgNotConfiguredError, SecretUnavailableError, SecretValueError } from './errors.js';
 import { parseJson } from './json.js';
 
@@ -72,8 +73,9 @@ export function parseSecretValue(value: string | undefined): string {
   return text;
 }
 
+/** Org `orgId`'s secret name; config guarantees `{orgId}` appears in the template once. */
 export const secretIdFor = (template: string, orgId: number): string =>
-  template.replaceAll('{orgId}', String(orgId));
+  template.replace(ORG_ID_PLACEHOLDER, String(orgId));
 
 /** A cached answer: the key, or null for "this Org has no secret". */
 interface Entry {

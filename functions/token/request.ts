@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_ORG_ID, MAX_VALIDITY_SECONDS } from '../lib/config-rules.cjs';
 import { InvalidRequestError } from '../lib/errors.js';
 import { headerValue } from '../lib/headers.js';
 import { parseJson } from '../lib/json.js';
@@ -8,13 +9,13 @@ import { parseJson } from '../lib/json.js';
 /** Bodies above this are refused before parsing (SPEC §3 "body too large"). */
 export const MAX_BODY_BYTES = 8 * 1024;
 
-const OrgId = z.number().int().min(0).max(2_147_483_647);
+const OrgId = z.number().int().min(0).max(MAX_ORG_ID);
 const ObjectId = z
   .string()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9_-]+$/, { error: 'must be an object GUID' });
-const Validity = z.number().int().min(1).max(2_147_483_647);
+const Validity = z.number().int().min(1).max(MAX_VALIDITY_SECONDS);
 const Digits = z
   .string()
   .regex(/^\d{1,10}$/, { error: 'must be a non-negative integer' })

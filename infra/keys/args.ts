@@ -1,4 +1,5 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { integerWithin, MAX_ORG_ID } from '../../functions/lib/config-rules.cjs';
 import { UsageError } from './errors.js';
 
 /**
@@ -6,8 +7,6 @@ import { UsageError } from './errors.js';
  * no message ever repeats a value from the command line (a key pasted in the
  * wrong place must not be echoed back into a terminal or a CI log).
  */
-
-const MAX_ORG_ID = 2_147_483_647;
 
 export function parseCommandArgs<const T extends ParseArgsOptionsConfig>(
   args: string[],
@@ -32,13 +31,14 @@ export function parseCommandArgs<const T extends ParseArgsOptionsConfig>(
   }
 }
 
-/** `--org N`: a ThoughtSpot Org id, an integer from 0 to 2147483647. */
+/** `--org N`: a ThoughtSpot Org id, an integer from 0 to MAX_ORG_ID. */
 export function orgIdOption(value: string | undefined): number {
   if (value === undefined) throw new UsageError('--org is required');
-  if (!/^\d{1,10}$/.test(value.trim()) || Number(value) > MAX_ORG_ID) {
+  const orgId = integerWithin(value, { min: 0, max: MAX_ORG_ID });
+  if (orgId === undefined) {
     throw new UsageError(`--org must be an Org id (an integer from 0 to ${MAX_ORG_ID})`);
   }
-  return Number(value);
+  return orgId;
 }
 
 /** An integer option within bounds, or its default when absent. */
@@ -50,8 +50,8 @@ export function integerOption(
   max: number,
 ): number {
   if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+  const parsed = integerWithin(value, { min, max });
+  if (parsed === undefined) {
     throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
   }
   return parsed;

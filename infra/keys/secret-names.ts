@@ -1,4 +1,9 @@
 import { loadConfig } from '../../functions/lib/config.js';
+import {
+  MAX_ORG_ID,
+  ORG_ID_PLACEHOLDER,
+  secretNamePrefix,
+} from '../../functions/lib/config-rules.cjs';
 import { secretIdFor } from '../../functions/lib/secret-keys.js';
 
 /**
@@ -9,7 +14,7 @@ import { secretIdFor } from '../../functions/lib/secret-keys.js';
 export interface SecretNames {
   template: string;
   idFor(orgId: number): string;
-  /** The fixed part before the first {orgId}: what ListSecrets filters on. */
+  /** The fixed part before {orgId}: what ListSecrets filters on. */
   prefix: string;
   /** The Org a secret name belongs to, or undefined if the template can't produce it. */
   orgIdOf(name: string): number | undefined;
@@ -24,11 +29,11 @@ export function secretNames(env: Record<string, string | undefined>): SecretName
     THOUGHTSPOT_HOST: 'https://not-used.invalid',
     SECRET_ID_TEMPLATE: env.SECRET_ID_TEMPLATE,
   });
-  const [prefix = '', ...rest] = template.split('{orgId}');
-  // secretIdFor writes String(orgId): no leading zeros. Later {orgId}s repeat the first.
-  const pattern = new RegExp(
-    `^${escapeRegExp(prefix)}(0|[1-9]\\d{0,9})${rest.map(escapeRegExp).join('\\1')}$`,
-  );
+  // The config check guarantees {orgId} exactly once, after a fixed prefix.
+  const prefix = secretNamePrefix(template);
+  const suffix = template.slice(prefix.length + ORG_ID_PLACEHOLDER.length);
+  // secretIdFor writes String(orgId): no leading zeros.
+  const pattern = new RegExp(`^${escapeRegExp(prefix)}(0|[1-9]\\d{0,9})${escapeRegExp(suffix)}$`);
   return {
     template,
     prefix,
@@ -36,7 +41,7 @@ export function secretNames(env: Record<string, string | undefined>): SecretName
     orgIdOf(name) {
       const digits = pattern.exec(name)?.[1];
       const orgId = Number(digits);
-      return digits !== undefined && orgId <= 2_147_483_647 ? orgId : undefined;
+      return digits !== undefined && orgId <= MAX_ORG_ID ? orgId : undefined;
     },
   };
 }

@@ -1,3 +1,5 @@
+import { DEFAULTS } from '../../functions/lib/config-rules.cjs';
+
 /** The help text: `npm run keys -- help`, and after an unknown command or flag. */
 export const USAGE = `Manage the per-Org ThoughtSpot secret keys in AWS Secrets Manager.
 
@@ -25,7 +27,7 @@ Every command also takes --debug (print stacks of unexpected errors).
 
 Environment: AWS credentials and region as for any AWS SDK (AWS_PROFILE,
 AWS_REGION, ...), AWS_ENDPOINT_URL_SECRETS_MANAGER (another endpoint),
-SECRET_ID_TEMPLATE (default thoughtspot/trusted-auth/org/{orgId}); verify also
+SECRET_ID_TEMPLATE (default ${DEFAULTS.SECRET_ID_TEMPLATE}); verify also
 reads THOUGHTSPOT_HOST, FALLBACK_TO_PRIMARY_ORG, THOUGHTSPOT_TIMEOUT_MS.
 
 Exit codes: 0 done, 1 failed (AWS error, key refused, verify failed), 2 bad usage.

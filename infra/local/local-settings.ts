@@ -3,7 +3,7 @@
 // typo fails at once naming the variable. `npm run dev:jwt` reads the same values,
 // so the JWTs it prints match what the local API accepts.
 import * as z from 'zod';
-import { DEFAULT_SECRET_ID_TEMPLATE } from '../../functions/lib/config.js';
+import { DEFAULTS } from '../../functions/lib/config-rules.cjs';
 import { secretIdFor } from '../../functions/lib/secret-keys.js';
 
 /** The JWT authorizer's issuer and audience for `npm start` (serverless.yml gets them as params). */
@@ -16,7 +16,8 @@ export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:
 /** Orgs that get generated development keys when no LOCAL_SECRETS_FILE is given. */
 export const DEFAULT_DEV_ORGS = [0, 5];
 /** Where the function looks for Org N's key with serverless.yml's default secretIdTemplate. */
-export const secretIdOf = (orgId: number): string => secretIdFor(DEFAULT_SECRET_ID_TEMPLATE, orgId);
+export const secretIdOf = (orgId: number): string =>
+  secretIdFor(DEFAULTS.SECRET_ID_TEMPLATE, orgId);
 
 const port = (fallback: number) =>
   z

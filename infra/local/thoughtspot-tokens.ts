@@ -3,6 +3,7 @@
 // real clusters answer with, and a record of every token minted.
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { THOUGHTSPOT_MAX_INT } from '../../functions/lib/config-rules.cjs';
 import type { KeyKind, TrustedAuthKeys } from './thoughtspot-keys.js';
 
 export interface MintedToken {
@@ -42,7 +43,7 @@ const TokenRequestSchema = z.object({
   secret_key: z
     .string({ error: 'secret_key is required for trusted authentication' })
     .min(1, 'secret_key is required for trusted authentication'),
-  validity_time_in_sec: z.number().int().min(1).max(2_147_483_647).optional(),
+  validity_time_in_sec: z.number().int().min(1).max(THOUGHTSPOT_MAX_INT).optional(),
   org_id: z.number().int().min(0).optional(),
   object_id: z.string().min(1).optional(),
   auto_create: z.boolean().nullable().optional(),

@@ -6,16 +6,23 @@
 // `self:` values.
 // CommonJS (.cjs) because the package is "type": "module" and the file source
 // loads resolvers with require().
+// The rules the function also enforces at cold start (secret-id template,
+// loopback, the ThoughtSpot deadline) come from config-rules.cjs, so that a value
+// passes both or neither.
 'use strict';
 
-const ORG_PLACEHOLDER = '{orgId}';
-// Secrets Manager names: letters, digits and /_+=.@- (no wildcards).
-const SECRET_NAME_CHARS = /^[A-Za-z0-9/_+=.@-]*$/;
+const {
+  INTEGER_LIMITS,
+  integerWithin,
+  isLoopbackHost,
+  maxThoughtSpotTimeoutMs,
+  SECRET_LOOKUP_BUDGET_MS,
+  secretIdTemplateProblem,
+  secretNamePrefix: templatePrefix,
+} = require('../../functions/lib/config-rules.cjs');
+
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-// Headroom between THOUGHTSPOT_TIMEOUT_MS and the Lambda timeout: a Secrets
-// Manager lookup (cache miss, one SDK retry) plus building the response.
-const SECRET_LOOKUP_BUDGET_MS = 3000;
 
 const fail = (param, message) => {
   const error = new Error(`param "${param}" ${message}`);
@@ -37,30 +44,13 @@ const assertSameRegion = async (name, arn, resolveVariable) => {
 
 /**
  * The part of SECRET_ID_TEMPLATE before `{orgId}`: every Org's secret name starts
- * with it, so IAM can grant exactly that prefix.
+ * with it, so IAM can grant exactly that prefix. A template the function would
+ * refuse at cold start fails the package instead.
  */
 const secretNamePrefix = (template) => {
-  const first = template.indexOf(ORG_PLACEHOLDER);
-  if (first < 0 || first !== template.lastIndexOf(ORG_PLACEHOLDER)) {
-    fail('secretIdTemplate', `must contain ${ORG_PLACEHOLDER} exactly once (got "${template}")`);
-  }
-  if (template.startsWith('arn:')) {
-    fail('secretIdTemplate', 'must be a secret name, not an ARN');
-  }
-  const prefix = template.slice(0, first);
-  if (prefix.length === 0) {
-    fail(
-      'secretIdTemplate',
-      `needs a fixed prefix before ${ORG_PLACEHOLDER}, or IAM would grant every secret`,
-    );
-  }
-  if (!SECRET_NAME_CHARS.test(template.replace(ORG_PLACEHOLDER, ''))) {
-    fail(
-      'secretIdTemplate',
-      'may only use the characters Secrets Manager allows in names (no * or ?)',
-    );
-  }
-  return prefix;
+  const problem = secretIdTemplateProblem(template);
+  if (problem !== undefined) fail('secretIdTemplate', `${problem} (got "${template}")`);
+  return templatePrefix(template);
 };
 
 /** `arn:...:secret:<prefix>*` — the `*` covers the Org id and the 6-character suffix Secrets Manager appends. */
@@ -123,8 +113,8 @@ const corsAllowedOrigins = async ({ resolveVariable }) => {
         `has "${origin}", which is not an origin such as https://app.example.com`,
       );
     }
-    const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+    const secure =
+      url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
     if (url.origin !== origin || !secure || origin.includes('*')) {
       fail(
         'corsAllowedOrigins',
@@ -135,16 +125,21 @@ const corsAllowedOrigins = async ({ resolveVariable }) => {
   return list;
 };
 
-/** THOUGHTSPOT_TIMEOUT_MS, refused when it would not fit inside the Lambda timeout. */
+/**
+ * THOUGHTSPOT_TIMEOUT_MS, refused when it would not fit inside the stack's Lambda
+ * timeout: the same rule, lower bound and all, as the function's config check.
+ */
 const thoughtspotTimeoutMs = async ({ resolveVariable }) => {
   const value = await param(resolveVariable, 'thoughtspotTimeoutMs');
   const lambdaTimeoutSeconds = Number(await resolveVariable('self:provider.timeout'));
-  const ms = Number(value);
-  const limit = lambdaTimeoutSeconds * 1000 - SECRET_LOOKUP_BUDGET_MS;
-  if (!/^\d+$/.test(value) || ms < 100 || ms > limit) {
+  const limits = {
+    min: INTEGER_LIMITS.THOUGHTSPOT_TIMEOUT_MS.min,
+    max: maxThoughtSpotTimeoutMs(lambdaTimeoutSeconds),
+  };
+  if (integerWithin(value, limits) === undefined) {
     fail(
       'thoughtspotTimeoutMs',
-      `must be an integer from 100 to ${limit} (Lambda timeout ${lambdaTimeoutSeconds} s minus ${SECRET_LOOKUP_BUDGET_MS} ms for the secret lookup), got "${value}"`,
+      `must be an integer from ${limits.min} to ${limits.max} (Lambda timeout ${lambdaTimeoutSeconds} s minus ${SECRET_LOOKUP_BUDGET_MS} ms for the secret lookup), got "${value}"`,
     );
   }
   return value;

@@ -9,6 +9,7 @@ import {
   Token,
 } from '@thoughtspot/rest-api-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { THOUGHTSPOT_MAX_INT } from '../../functions/lib/config-rules.cjs';
 import { ThoughtSpotError } from '../../functions/lib/errors.js';
 import type { Provisioning } from '../../functions/lib/identity.js';
 import { createThoughtSpotClient, type MintToken } from '../../functions/lib/thoughtspot.js';
@@ -287,7 +288,7 @@ function fitsType(value: unknown, attribute: { type: string; format: string }): 
       return (
         typeof value === 'number' &&
         (attribute.format === 'int32'
-          ? Number.isInteger(value) && Math.abs(value) <= 2_147_483_647
+          ? Number.isInteger(value) && Math.abs(value) <= THOUGHTSPOT_MAX_INT
           : Number.isFinite(value))
       );
     case 'Array<string>':

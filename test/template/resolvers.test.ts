@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/lib/config.js';
+import {
+  DEFAULTS,
+  INTEGER_LIMITS,
+  LAMBDA_TIMEOUT_SECONDS,
+} from '../../functions/lib/config-rules.cjs';
 import resolvers from '../../infra/serverless/resolvers.cjs';
 
 // serverless.yml derives IAM, CORS and a timeout from params through these
 // resolvers; a param that would open the stack or could not work must stop the
 // package, naming the param.
 
-const DEFAULTS: Record<string, string | string[]> = {
-  secretIdTemplate: 'thoughtspot/trusted-auth/org/{orgId}',
+const PARAMS: Record<string, string | string[]> = {
+  secretIdTemplate: DEFAULTS.SECRET_ID_TEMPLATE,
   secretsKmsKeyArn: '',
   corsAllowedOrigins: ['https://analytics.example.com'],
-  thoughtspotTimeoutMs: '5000',
+  thoughtspotTimeoutMs: DEFAULTS.THOUGHTSPOT_TIMEOUT_MS,
   alarmTopicArn: '',
 };
 
@@ -17,9 +23,9 @@ const DEFAULTS: Record<string, string | string[]> = {
 function context(params: Record<string, string | string[]> = {}, region = 'us-east-1') {
   const variables: Record<string, unknown> = {
     'self:provider.region': region,
-    'self:provider.timeout': 10,
+    'self:provider.timeout': LAMBDA_TIMEOUT_SECONDS,
     ...Object.fromEntries(
-      Object.entries({ ...DEFAULTS, ...params }).map(([name, value]) => [`param:${name}`, value]),
+      Object.entries({ ...PARAMS, ...params }).map(([name, value]) => [`param:${name}`, value]),
     ),
   };
   return { resolveVariable: async (address: string) => variables[address] };
@@ -111,16 +117,89 @@ describe('corsAllowedOrigins', () => {
 });
 
 describe('thoughtspotTimeoutMs', () => {
+  const { min, max } = INTEGER_LIMITS.THOUGHTSPOT_TIMEOUT_MS;
+
   it('passes a deadline that fits in the Lambda timeout with room for the secret lookup', async () => {
+    // 10 s Lambda timeout minus 3 s for the secret lookup.
+    expect(max).toBe(7000);
     await expect(
-      resolvers.thoughtspotTimeoutMs(context({ thoughtspotTimeoutMs: '7000' })),
-    ).resolves.toBe('7000');
+      resolvers.thoughtspotTimeoutMs(context({ thoughtspotTimeoutMs: String(max) })),
+    ).resolves.toBe(String(max));
   });
 
-  it.each(['7001', '28000', '5s', '50'])('refuses %s', async (thoughtspotTimeoutMs) => {
-    await expect(resolvers.thoughtspotTimeoutMs(context({ thoughtspotTimeoutMs }))).rejects.toThrow(
-      /thoughtspotTimeoutMs" must be an integer from 100 to 7000/,
+  it.each([String(max + 1), '28000', '5s', String(min - 1)])(
+    'refuses %s',
+    async (thoughtspotTimeoutMs) => {
+      await expect(
+        resolvers.thoughtspotTimeoutMs(context({ thoughtspotTimeoutMs })),
+      ).rejects.toThrow(
+        new RegExp(`thoughtspotTimeoutMs" must be an integer from ${min} to ${max}`),
+      );
+    },
+  );
+});
+
+/** What the function says of `env` at cold start: 'accepted', or the problem. */
+function atColdStart(env: Record<string, string>): string {
+  try {
+    loadConfig({ THOUGHTSPOT_HOST: 'https://a.test', ...env });
+    return 'accepted';
+  } catch (error) {
+    return String(error).replace(/^ConfigError: Invalid configuration: [A-Z_]+ /, '');
+  }
+}
+
+/** What a resolver says of the same value at package time: 'accepted', or its error. */
+const atPackage = (resolved: Promise<unknown>): Promise<string> =>
+  resolved.then(
+    () => 'accepted',
+    (error: unknown) => String(error),
+  );
+
+describe('the function and the package apply the same rules', () => {
+  it.each([
+    String(INTEGER_LIMITS.THOUGHTSPOT_TIMEOUT_MS.min - 1),
+    String(INTEGER_LIMITS.THOUGHTSPOT_TIMEOUT_MS.min),
+    DEFAULTS.THOUGHTSPOT_TIMEOUT_MS,
+    String(INTEGER_LIMITS.THOUGHTSPOT_TIMEOUT_MS.max),
+    String(INTEGER_LIMITS.THOUGHTSPOT_TIMEOUT_MS.max + 1),
+    '28000',
+  ])('THOUGHTSPOT_TIMEOUT_MS=%s', async (thoughtspotTimeoutMs) => {
+    const coldStart = atColdStart({ THOUGHTSPOT_TIMEOUT_MS: thoughtspotTimeoutMs });
+    const packaged = await atPackage(
+      resolvers.thoughtspotTimeoutMs(context({ thoughtspotTimeoutMs })),
     );
+
+    expect(packaged === 'accepted').toBe(coldStart === 'accepted');
+  });
+
+  it.each([
+    ['{orgId} twice', 'ts/{orgId}/{orgId}'],
+    ['an ARN', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ts/{orgId}'],
+    ['nothing before {orgId}', '{orgId}/key'],
+    ['a wildcard', 'ts/*/{orgId}'],
+  ])('SECRET_ID_TEMPLATE with %s: refused by both, in the same words', async (_case, template) => {
+    const coldStart = atColdStart({ SECRET_ID_TEMPLATE: template });
+    const packaged = await atPackage(
+      resolvers.iamStatements(context({ secretIdTemplate: template })),
+    );
+
+    expect(coldStart).not.toBe('accepted');
+    expect(packaged).toContain(coldStart);
+  });
+
+  it.each([
+    ['http://localhost:5173', true],
+    ['http://127.0.0.2:8080', true],
+    ['http://[::1]:3000', true],
+    ['http://app.example.com', false],
+  ])('loopback: plain http to %s allowed: %s', async (origin, loopback) => {
+    const coldStart = atColdStart({ THOUGHTSPOT_HOST: origin });
+    const packaged = await atPackage(
+      resolvers.corsAllowedOrigins(context({ corsAllowedOrigins: origin })),
+    );
+
+    expect([packaged === 'accepted', coldStart === 'accepted']).toEqual([loopback, loopback]);
   });
 });
 

@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  DEFAULTS,
+  LAMBDA_TIMEOUT_SECONDS,
+  SECRET_LOOKUP_BUDGET_MS,
+  secretNamePrefix,
+} from '../../functions/lib/config-rules.cjs';
+import {
   AlarmSchema,
   AuthorizerSchema,
   allStrings,
@@ -29,28 +35,15 @@ import { listZip, readZipEntry } from './zip.js';
 const SERVICE = 'thoughtspot-token-service';
 const NAMESPACE = 'ThoughtSpotTokenService';
 const API_GATEWAY_INTEGRATION_LIMIT_SECONDS = 30;
-const SECRET_LOOKUP_BUDGET_MS = 3000;
 
 /** SPEC §4: every variable with its default (THOUGHTSPOT_HOST has none). */
 const SPEC_DEFAULTS = {
-  SECRET_ID_TEMPLATE: 'thoughtspot/trusted-auth/org/{orgId}',
-  FALLBACK_TO_PRIMARY_ORG: 'true',
-  SECRET_CACHE_TTL_SECONDS: '300',
-  SECRET_MAX_STALE_SECONDS: '3600',
-  USERNAME_CLAIM: 'email',
-  ORG_CLAIM: 'ts_org',
-  ORG_MAP: '{}',
-  DEFAULT_ORG_ID: '0',
-  TOKEN_VALIDITY_SECONDS: '300',
-  MAX_TOKEN_VALIDITY_SECONDS: '3600',
-  THOUGHTSPOT_TIMEOUT_MS: '5000',
-  AUTO_CREATE_USERS: 'false',
-  DISPLAY_NAME_CLAIM: 'name',
+  ...DEFAULTS,
   GROUPS_CLAIM: '', // unset: the function treats '' as absent
-} as const;
+};
 
 const SECRET_ARN = {
-  'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:thoughtspot/trusted-auth/org/*`,
+  'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretNamePrefix(DEFAULTS.SECRET_ID_TEMPLATE)}*`,
 };
 
 /** Alarm logical id → metric it watches (the `service` dimension is checked separately). */
@@ -110,6 +103,7 @@ describe('npm run package (dev stage, default params)', () => {
       const fn = tokenFunction(template);
       const thoughtSpotTimeoutMs = Number(fn.Environment.Variables.THOUGHTSPOT_TIMEOUT_MS);
 
+      expect(fn.Timeout).toBe(LAMBDA_TIMEOUT_SECONDS);
       expect(fn.Timeout * 1000).toBeGreaterThanOrEqual(
         thoughtSpotTimeoutMs + SECRET_LOOKUP_BUDGET_MS,
       );
@@ -234,7 +228,7 @@ describe('npm run package (dev stage, default params)', () => {
         .flatMap((statement) => statement.Resource.map(subOrString));
 
       expect(template_).toBeDefined();
-      const prefix = (template_ ?? '').split('{orgId}')[0];
+      const prefix = secretNamePrefix(template_ ?? '');
       expect(granted).toEqual([expect.stringMatching(/:secret:[^*]+\*$/)]);
       expect(granted[0]?.endsWith(`:secret:${prefix}*`)).toBe(true);
     });

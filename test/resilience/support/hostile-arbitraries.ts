@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { MAX_ORG_ID, MAX_VALIDITY_SECONDS } from '../../../functions/lib/config-rules.cjs';
 
 /**
  * Generators for what an attacker, a buggy client or a misconfigured identity
@@ -44,8 +45,8 @@ const INJECTIONS = [
   '5.0',
   'NaN',
   'Infinity',
-  '2147483647',
-  '2147483648',
+  String(MAX_ORG_ID),
+  String(MAX_ORG_ID + 1),
   '99999999999',
   'null',
   'undefined',
@@ -97,7 +98,7 @@ export const orgEntry = (orgNames: readonly string[]): fc.Arbitrary<string> =>
     fc.constantFrom('0', '5', '9', '12', ...orgNames),
     fc.constantFrom('unknown', 'ACME', ' acme', ...PROTOTYPE_NAMES),
     fc.nat({ max: 60 }).map(String),
-    fc.nat({ max: 2_147_483_647 }).map(String),
+    fc.nat({ max: MAX_ORG_ID }).map(String),
     fc.string({ maxLength: 8 }),
   );
 
@@ -193,7 +194,19 @@ const queryKey = fc.oneof(
 );
 
 const queryValue = fc.oneof(
-  fc.constantFrom('0', '5', '9', '12', '1', '3600', '86400', '2147483647', '2147483648', '-1', ''),
+  fc.constantFrom(
+    '0',
+    '5',
+    '9',
+    '12',
+    '1',
+    '3600',
+    '86400',
+    String(MAX_ORG_ID),
+    String(MAX_ORG_ID + 1),
+    '-1',
+    '',
+  ),
   fc.constantFrom('abc', 'a-GUID_1', '0005', '5 ', '1e3'),
   fc.nat().map(String),
   text,
@@ -209,10 +222,10 @@ export const query: fc.Arbitrary<Record<string, string> | undefined> = fc.option
 
 const orgIdValue = fc.oneof(
   { arbitrary: fc.constantFrom(0, 5, 9, 12), weight: 4 },
-  { arbitrary: fc.nat({ max: 2_147_483_647 }), weight: 2 },
+  { arbitrary: fc.nat({ max: MAX_ORG_ID }), weight: 2 },
   fc.integer(),
   fc.double(),
-  fc.constantFrom('5', null, true, [5], { id: 5 }, 2_147_483_648, -0, 1e308),
+  fc.constantFrom('5', null, true, [5], { id: 5 }, MAX_ORG_ID + 1, -0, 1e308),
 );
 
 const objectIdValue = fc.oneof(
@@ -224,7 +237,7 @@ const objectIdValue = fc.oneof(
 const validityValue = fc.oneof(
   { arbitrary: fc.integer({ min: 1, max: 100_000 }), weight: 4 },
   fc.integer(),
-  fc.constantFrom(0, -1, 2_147_483_647, 2_147_483_648, 1e308, 3.5, '60', null),
+  fc.constantFrom(0, -1, MAX_VALIDITY_SECONDS, MAX_VALIDITY_SECONDS + 1, 1e308, 3.5, '60', null),
 );
 
 const extraFields = fc
