@@ -1,6 +1,5 @@
 // What `npm start` prints once everything listens: what runs where, the loud
 // warning about JWT signatures, and a curl that works as pasted.
-import { curlCommand } from './dev-tokens.js';
 
 export interface BannerInfo {
   apiUrl: string;
@@ -17,6 +16,11 @@ export interface BannerInfo {
 }
 
 const RULE = '!'.repeat(78);
+
+/** A curl command line that gets a token from the local API with this JWT. */
+export function curlCommand(apiUrl: string, jwt: string): string {
+  return `curl -sS -H 'Authorization: Bearer ${jwt}' ${apiUrl}/token`;
+}
 
 /** The warning `npm start` and `npm run dev:jwt` both print. */
 export function bannerWarning(): string {

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DevKeys } from './dev-keys.js';
+import { assertPortsFree, type PortClaim } from './free-ports.js';
 import { LOCAL_STAGE } from './local-settings.js';
 import { type OfflineProcess, startServerlessOffline } from './offline-process.js';
-import { assertPortsFree, type PortClaim } from './ports.js';
 import {
   type SecretsManagerStandIn,
   STAND_IN_AWS_ENV,

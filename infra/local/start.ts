@@ -6,12 +6,12 @@
 // go to serverless, e.g. `npm start -- --param 'orgMap={"acme":5}'`.
 import { formatBanner } from './banner.js';
 import { type DevKeys, generateDevKeys, readSecretsFile } from './dev-keys.js';
-import { createDevJwt } from './dev-tokens.js';
+import { PortInUseError } from './free-ports.js';
 import { watchLaunchers } from './launcher-watch.js';
 import { type LocalService, startLocalService } from './local-service.js';
 import { DEFAULT_DEV_ORGS, LocalSettingsError, readLocalSettings } from './local-settings.js';
 import { OfflineStartError } from './offline-process.js';
-import { PortInUseError } from './ports.js';
+import { createDevJwt } from './unsigned-dev-jwt.js';
 
 const EXAMPLE_USER = 'alice@example.com';
 

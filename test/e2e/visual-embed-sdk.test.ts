@@ -1,15 +1,15 @@
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DevKeys, generateDevKeys } from '../../infra/local/dev-keys.js';
-import { createDevJwt } from '../../infra/local/dev-tokens.js';
+import { freePort } from '../../infra/local/free-ports.js';
 import { type LocalService, startLocalService } from '../../infra/local/local-service.js';
 import {
   DEFAULT_DEV_ORGS,
   LOCAL_JWT_AUDIENCE,
   LOCAL_JWT_ISSUER,
 } from '../../infra/local/local-settings.js';
-import { freePort } from '../../infra/local/ports.js';
 import type { ThoughtSpotStandIn } from '../../infra/local/thoughtspot-stand-in.js';
+import { createDevJwt } from '../../infra/local/unsigned-dev-jwt.js';
 import { launchChromium, launchWithThirdPartyCookies } from './support/browser.js';
 import { selfSignedCertificate } from './support/certificate.js';
 import { type AuthMode, type EmbeddingApp, startEmbeddingApp } from './support/embedding-app.js';

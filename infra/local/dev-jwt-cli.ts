@@ -2,9 +2,9 @@
 // development JWT for the API that `npm start` runs (stdout: the JWT alone, so
 // `JWT=$(npm run -s dev:jwt -- --user …)` works; stderr: a curl to try it).
 import { parseArgs } from 'node:util';
-import { bannerWarning } from './banner.js';
-import { createDevJwt, curlCommand } from './dev-tokens.js';
+import { bannerWarning, curlCommand } from './banner.js';
 import { LocalSettingsError, readLocalSettings } from './local-settings.js';
+import { createDevJwt } from './unsigned-dev-jwt.js';
 
 const USAGE = `usage: npm run dev:jwt -- --user <username> [--org <id or name>]... [options]
 
