@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { DEFAULT_SECRET_ID_TEMPLATE } from '../../functions/lib/config.js';
 import { secretIdFor } from '../../functions/lib/secret-keys.js';
+import { LocalSetupError } from './local-setup-error.js';
 
 /** The JWT authorizer's issuer and audience for `npm start` (serverless.yml gets them as params). */
 export const LOCAL_JWT_ISSUER = 'https://dev-jwt.localhost/';
@@ -77,30 +78,26 @@ const LocalEnvSchema = z.object({
 
 export type LocalSettings = z.output<typeof LocalEnvSchema>;
 
-export class LocalSettingsError extends Error {
-  override name = 'LocalSettingsError';
-}
-
 export function readLocalSettings(env: Record<string, string | undefined>): LocalSettings {
   const result = LocalEnvSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map(
       (issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`,
     );
-    throw new LocalSettingsError(problems.join('; '));
+    throw new LocalSetupError(problems.join('; '));
   }
   const settings = result.data;
   const keysFromFile = settings.LOCAL_SECRETS_FILE !== undefined;
   const ownSecretsManager = settings.AWS_ENDPOINT_URL_SECRETS_MANAGER !== undefined;
   if (settings.THOUGHTSPOT_HOST && !keysFromFile && !ownSecretsManager) {
-    throw new LocalSettingsError(
+    throw new LocalSetupError(
       'THOUGHTSPOT_HOST is set, so the service talks to that real cluster and needs its real keys: ' +
         'put them in a JSON file ({"0": "<Org 0 key>", "5": "<Org 5 key>"}) and set LOCAL_SECRETS_FILE=<path>, ' +
         'or point AWS_ENDPOINT_URL_SECRETS_MANAGER at a Secrets Manager that holds them.',
     );
   }
   if (!settings.THOUGHTSPOT_HOST && ownSecretsManager && !keysFromFile) {
-    throw new LocalSettingsError(
+    throw new LocalSetupError(
       'AWS_ENDPOINT_URL_SECRETS_MANAGER is set, so the keys live in that Secrets Manager; the ThoughtSpot ' +
         'stand-in must accept the same keys: list them in a JSON file and set LOCAL_SECRETS_FILE=<path>.',
     );

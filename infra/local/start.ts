@@ -6,11 +6,10 @@
 // go to serverless, e.g. `npm start -- --param 'orgMap={"acme":5}'`.
 import { formatBanner } from './banner.js';
 import { type DevKeys, generateDevKeys, readSecretsFile } from './dev-keys.js';
-import { PortInUseError } from './free-ports.js';
 import { watchLaunchers } from './launcher-watch.js';
 import { type LocalService, startLocalService } from './local-service.js';
-import { DEFAULT_DEV_ORGS, LocalSettingsError, readLocalSettings } from './local-settings.js';
-import { OfflineStartError } from './offline-process.js';
+import { DEFAULT_DEV_ORGS, readLocalSettings } from './local-settings.js';
+import { LocalSetupError } from './local-setup-error.js';
 import { createDevJwt } from './unsigned-dev-jwt.js';
 
 const EXAMPLE_USER = 'alice@example.com';
@@ -111,14 +110,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known =
-      error instanceof PortInUseError ||
-      error instanceof LocalSettingsError ||
-      error instanceof OfflineStartError ||
-      (error instanceof Error && error.message.startsWith('LOCAL_SECRETS_FILE'));
-    console.error(
-      `\nnpm start: ${known && error instanceof Error ? error.message : String(error)}`,
-    );
+    // A set-up problem is explained by its message; anything else is a bug: show the stack.
+    const known = error instanceof LocalSetupError;
+    console.error(`\nnpm start: ${known ? error.message : String(error)}`);
     if (!known && error instanceof Error && error.stack) console.error(error.stack);
     process.exit(1);
   },
