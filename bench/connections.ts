@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { httpApiEvent, lambdaContext } from '../test/support/fixtures.js';
+import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
 import { isEntryPoint, reply, runChild } from './child.js';
 import { loadHandler, silenceOutput } from './load-handler.js';
 import { createNaiveHandler } from './naive-handler.js';

@@ -1,5 +1,5 @@
 import type { TokenEvent } from '../functions/token/event.js';
-import { httpApiEvent, lambdaContext } from '../test/support/fixtures.js';
+import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
 import { loadHandler, silenceOutput } from './load-handler.js';
 import { createNaiveHandler } from './naive-handler.js';
 import { hasOwnKey, ORGS, startWorld } from './stand-ins.js';

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TokenEvent } from '../functions/token/event.js';
-import { fakeKey, httpApiEvent, lambdaContext } from '../test/support/fixtures.js';
+import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
 import { isEntryPoint, reply, runChild } from './child.js';
 import { FAKE_AWS_ENV, loadHandler, silenceOutput } from './load-handler.js';
 import { createNaiveHandler } from './naive-handler.js';
@@ -74,7 +75,7 @@ export async function measureWarm(requests: number, warmup: number): Promise<War
   const secretsManager = mockClient(SecretsManagerClient);
   secretsManager
     .on(GetSecretValueCommand)
-    .resolves({ SecretString: JSON.stringify({ secret_key: fakeKey('warm') }) });
+    .resolves({ SecretString: JSON.stringify({ secret_key: randomUUID() }) });
   // Before the import: the ThoughtSpot client takes globalThis.fetch when it is created.
   globalThis.fetch = instantThoughtSpot();
   const sink = silenceOutput();

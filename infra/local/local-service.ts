@@ -15,6 +15,7 @@ import {
   startSecretsManagerStandIn,
 } from './secrets-manager-stand-in.js';
 import { startThoughtSpotStandIn, type ThoughtSpotStandIn } from './thoughtspot-stand-in.js';
+import { withoutAwsCredentials } from './without-aws-credentials.js';
 
 export interface LocalServiceOptions {
   serviceDir?: string;
@@ -48,17 +49,6 @@ export interface LocalService {
   offline: OfflineProcess;
   stop(): Promise<void>;
 }
-
-/** A developer's real AWS identity must never reach the local function. */
-const DROPPED_AWS_VARIABLES = [
-  'AWS_PROFILE',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN',
-];
 
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const serviceDir = options.serviceDir ?? process.cwd();
@@ -124,8 +114,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
     const secretsManagerUrl = options.secretsManagerEndpoint ?? secretsManager?.url ?? '';
     const thoughtSpotUrl = options.thoughtSpotHost ?? thoughtSpot?.url ?? '';
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of DROPPED_AWS_VARIABLES) delete env[name];
+    // A developer's real AWS identity must never reach the local function.
+    const env = withoutAwsCredentials(process.env);
     Object.assign(env, STAND_IN_AWS_ENV, {
       // The real AWS SDK in the function finds the stand-in through this standard variable.
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,

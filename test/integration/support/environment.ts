@@ -1,6 +1,11 @@
 import { vi } from 'vitest';
 import type { TokenEvent } from '../../../functions/token/event.js';
 import type { HttpResponse } from '../../../functions/token/responses.js';
+import {
+  type HttpApiEventOptions,
+  httpApiEvent,
+  lambdaContext,
+} from '../../../infra/local/lambda-events.js';
 import { secretIdOf } from '../../../infra/local/local-settings.js';
 import {
   type SecretsManagerStandIn,
@@ -11,7 +16,6 @@ import {
   startThoughtSpotStandIn,
   type ThoughtSpotStandIn,
 } from '../../../infra/local/thoughtspot-stand-in.js';
-import { type HttpApiEventOptions, httpApiEvent, lambdaContext } from '../../support/fixtures.js';
 
 /**
  * The whole handler, as Lambda would load it, wired by environment variables to
