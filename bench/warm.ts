@@ -3,11 +3,14 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TokenEvent } from '../functions/token/event.js';
+import { loadFreshHandler } from '../infra/local/fresh-handler.js';
 import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
+import { STAND_IN_AWS_ENV } from '../infra/local/secrets-manager-stand-in.js';
 import { isEntryPoint, reply, runChild } from './child.js';
-import { FAKE_AWS_ENV, loadHandler, silenceOutput } from './load-handler.js';
 import { createNaiveHandler } from './naive-handler.js';
+import { silenceOutput } from './silence-output.js';
 import { median, percentile, round } from './stats.js';
+import { BENCH_POWERTOOLS_ENV } from './world.js';
 
 /**
  * Warm overhead: the handler's own time per request with ThoughtSpot (a fetch
@@ -80,7 +83,11 @@ export async function measureWarm(requests: number, warmup: number): Promise<War
   globalThis.fetch = instantThoughtSpot();
   const sink = silenceOutput();
   try {
-    const ours = await loadHandler({ ...FAKE_AWS_ENV, THOUGHTSPOT_HOST: HOST });
+    const { handler: ours } = await loadFreshHandler({
+      ...STAND_IN_AWS_ENV,
+      ...BENCH_POWERTOOLS_ENV,
+      THOUGHTSPOT_HOST: HOST,
+    });
     const naive = createNaiveHandler({ host: HOST });
     let nonOk = (await timeBlock(ours, warmup)) + (await timeBlock(naive, warmup));
     secretsManager.resetHistory();

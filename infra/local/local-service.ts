@@ -1,7 +1,7 @@
 // Everything `npm start` runs, as one function the e2e tests call too: the
-// Secrets Manager stand-in (seeded with the keys), the ThoughtSpot stand-in
-// (unless a real cluster is named), and serverless-offline serving the project's
-// serverless.yml with the function pointed at them. stop() undoes all of it.
+// stand-ins (stand-ins.ts; each unless a real service is named in its place) and
+// serverless-offline serving the project's serverless.yml with the function
+// pointed at them. stop() undoes all of it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,12 +9,9 @@ import type { DevKeys } from './dev-keys.js';
 import { assertPortsFree, type PortClaim } from './free-ports.js';
 import { LOCAL_STAGE } from './local-settings.js';
 import { type OfflineProcess, startServerlessOffline } from './offline-process.js';
-import {
-  type SecretsManagerStandIn,
-  STAND_IN_AWS_ENV,
-  startSecretsManagerStandIn,
-} from './secrets-manager-stand-in.js';
-import { startThoughtSpotStandIn, type ThoughtSpotStandIn } from './thoughtspot-stand-in.js';
+import type { SecretsManagerStandIn } from './secrets-manager-stand-in.js';
+import { startStandIns } from './stand-ins.js';
+import type { ThoughtSpotStandIn } from './thoughtspot-stand-in.js';
 import { withoutAwsCredentials } from './without-aws-credentials.js';
 
 export interface LocalServiceOptions {
@@ -81,25 +78,23 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
-    const secretsManager = options.secretsManagerEndpoint
-      ? undefined
-      : await startSecretsManagerStandIn({
-          port: options.ports.secretsManager,
-          secrets: options.keys.secrets,
-        });
-    if (secretsManager) cleanups.push(() => secretsManager.close());
-
-    const thoughtSpot = options.thoughtSpotHost
-      ? undefined
-      : await startThoughtSpotStandIn({
-          port: options.ports.thoughtSpot,
-          clusterKey: options.keys.clusterKey,
-          orgKeys: options.keys.orgKeys,
-          corsOrigins: [...options.corsOrigins],
-          ...(options.thoughtSpotTls && { tls: options.thoughtSpotTls }),
-          ...(options.now && { now: options.now }),
-        });
-    if (thoughtSpot) cleanups.push(() => thoughtSpot.close());
+    const standIns = await startStandIns({
+      keys: options.keys,
+      ports: {
+        secretsManager: options.ports.secretsManager,
+        thoughtSpot: options.ports.thoughtSpot,
+      },
+      thoughtSpot: {
+        corsOrigins: [...options.corsOrigins],
+        ...(options.thoughtSpotTls && { tls: options.thoughtSpotTls }),
+        ...(options.now && { now: options.now }),
+      },
+      ...(options.thoughtSpotHost && { thoughtSpotHost: options.thoughtSpotHost }),
+      ...(options.secretsManagerEndpoint && {
+        secretsManagerEndpoint: options.secretsManagerEndpoint,
+      }),
+    });
+    cleanups.push(() => standIns.close());
 
     const scratch = mkdtempSync(join(tmpdir(), 'ts-token-local-'));
     cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
@@ -112,13 +107,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     const workFolder = join('.local', `offline-${options.ports.http}`);
     cleanups.push(() => rmSync(resolve(serviceDir, workFolder), { recursive: true, force: true }));
 
-    const secretsManagerUrl = options.secretsManagerEndpoint ?? secretsManager?.url ?? '';
-    const thoughtSpotUrl = options.thoughtSpotHost ?? thoughtSpot?.url ?? '';
     // A developer's real AWS identity must never reach the local function.
     const env = withoutAwsCredentials(process.env);
-    Object.assign(env, STAND_IN_AWS_ENV, {
-      // The real AWS SDK in the function finds the stand-in through this standard variable.
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+    Object.assign(env, standIns.functionEnv, {
       ESBUILD_WORK_FOLDER: workFolder,
       ...(caFile && { NODE_EXTRA_CA_CERTS: caFile }),
     });
@@ -129,7 +120,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       httpPort: options.ports.http,
       lambdaPort: options.ports.lambda,
       params: {
-        thoughtspotHost: thoughtSpotUrl,
+        thoughtspotHost: standIns.thoughtSpotUrl,
         jwtIssuerUrl: options.jwtIssuer,
         jwtAudience: options.jwtAudience,
         corsAllowedOrigins: options.corsOrigins,
@@ -142,10 +133,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
     return {
       apiUrl: offline.url,
-      thoughtSpotUrl,
-      secretsManagerUrl,
-      ...(thoughtSpot && { thoughtSpot }),
-      ...(secretsManager && { secretsManager }),
+      thoughtSpotUrl: standIns.thoughtSpotUrl,
+      secretsManagerUrl: standIns.secretsManagerUrl,
+      ...(standIns.thoughtSpot && { thoughtSpot: standIns.thoughtSpot }),
+      ...(standIns.secretsManager && { secretsManager: standIns.secretsManager }),
       offline,
       stop,
     };
