@@ -1,10 +1,12 @@
 // Everything `npm start` runs, as one function the e2e tests call too: the
-// stand-ins (stand-ins.ts; each unless a real service is named in its place) and
+// stand-ins (stand-ins.ts; each unless a real service is named in its place),
 // serverless-offline serving the project's serverless.yml with the function
-// pointed at them. stop() undoes all of it.
+// pointed at them, and the demo embedding page (demo-app.ts), whose origin joins
+// the CORS origins. stop() undoes all of it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type DemoApp, demoOrigin, startDemoApp } from './demo-app.js';
 import type { DevKeys } from './dev-keys.js';
 import { assertPortsFree, type PortClaim } from './free-ports.js';
 import { LOCAL_STAGE } from './local-settings.js';
@@ -16,8 +18,15 @@ import { withoutAwsCredentials } from './without-aws-credentials.js';
 
 export interface LocalServiceOptions {
   serviceDir?: string;
-  /** 0 = any free port (stand-ins only: serverless-offline must be told real ports). */
-  ports: { http: number; lambda: number; thoughtSpot: number; secretsManager: number };
+  /** 0 = any free port (stand-ins only: serverless-offline and CORS must be told real ports). */
+  ports: {
+    http: number;
+    lambda: number;
+    thoughtSpot: number;
+    secretsManager: number;
+    demo: number;
+  };
+  /** Origins of the developer's own front end; the demo page's origin is added to them. */
   corsOrigins: readonly string[];
   jwtIssuer: string;
   jwtAudience: string;
@@ -39,6 +48,9 @@ export interface LocalService {
   apiUrl: string;
   thoughtSpotUrl: string;
   secretsManagerUrl: string;
+  /** What the service and the ThoughtSpot stand-in allow: corsOrigins and the demo page's. */
+  corsOrigins: readonly string[];
+  demo: DemoApp;
   /** Present unless a real cluster was named. */
   thoughtSpot?: ThoughtSpotStandIn;
   /** Present unless the user's own Secrets Manager was named. */
@@ -56,6 +68,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       role: "serverless-offline's Lambda endpoint",
       envVar: 'LAMBDA_PORT',
     },
+    { port: options.ports.demo, role: 'demo page', envVar: 'DEMO_PORT' },
   ];
   if (!options.thoughtSpotHost && options.ports.thoughtSpot !== 0) {
     claims.push({
@@ -72,6 +85,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     });
   }
   await assertPortsFree(claims);
+  const corsOrigins = [...new Set([...options.corsOrigins, demoOrigin(options.ports.demo)])];
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {
@@ -85,7 +99,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         thoughtSpot: options.ports.thoughtSpot,
       },
       thoughtSpot: {
-        corsOrigins: [...options.corsOrigins],
+        corsOrigins,
         ...(options.thoughtSpotTls && { tls: options.thoughtSpotTls }),
         ...(options.now && { now: options.now }),
       },
@@ -123,7 +137,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         thoughtspotHost: standIns.thoughtSpotUrl,
         jwtIssuerUrl: options.jwtIssuer,
         jwtAudience: options.jwtAudience,
-        corsAllowedOrigins: options.corsOrigins,
+        corsAllowedOrigins: corsOrigins,
       },
       env,
       ...(options.extraArgs && { extraArgs: options.extraArgs }),
@@ -131,10 +145,22 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     });
     cleanups.push(() => offline.stop());
 
+    const demo = await startDemoApp({
+      port: options.ports.demo,
+      apiUrl: offline.url,
+      thoughtSpotUrl: standIns.thoughtSpotUrl,
+      jwtIssuer: options.jwtIssuer,
+      jwtAudience: options.jwtAudience,
+      orgIds: options.keys.orgIds,
+    });
+    cleanups.push(() => demo.close());
+
     return {
       apiUrl: offline.url,
       thoughtSpotUrl: standIns.thoughtSpotUrl,
       secretsManagerUrl: standIns.secretsManagerUrl,
+      corsOrigins,
+      demo,
       ...(standIns.thoughtSpot && { thoughtSpot: standIns.thoughtSpot }),
       ...(standIns.secretsManager && { secretsManager: standIns.secretsManager }),
       offline,

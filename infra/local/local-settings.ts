@@ -16,6 +16,13 @@ export const LOCAL_STAGE = 'local';
 export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 /** Orgs that get generated development keys when no LOCAL_SECRETS_FILE is given. */
 export const DEFAULT_DEV_ORGS = [0, 5];
+/** The users of the banner's example and of the demo page's switcher; the first is the default. */
+export const EXAMPLE_USERS = ['alice@example.com', 'bob@example.com', 'carol@example.com'] as const;
+/** The example Org: the first with a key of its own, so the example shows a per-Org key at work. */
+export const exampleOrgOf = (orgIds: readonly number[]): number =>
+  orgIds.find((orgId) => orgId !== 0) ?? orgIds[0] ?? 0;
+/** Development JWTs that `npm start` mints last a working day, so a page left open keeps working. */
+export const EXAMPLE_JWT_LIFETIME_SECONDS = 12 * 3600;
 /** Where the function looks for Org N's key with serverless.yml's default secretIdTemplate. */
 export const secretIdOf = (orgId: number): string => secretIdFor(DEFAULT_SECRET_ID_TEMPLATE, orgId);
 
@@ -65,6 +72,8 @@ const LocalEnvSchema = z.object({
   LAMBDA_PORT: port(3002),
   THOUGHTSPOT_STAND_IN_PORT: port(3010),
   SECRETS_MANAGER_PORT: port(3011),
+  /** The demo embedding page; its origin (http://127.0.0.1:DEMO_PORT) joins the CORS origins. */
+  DEMO_PORT: port(3020),
   CORS_ORIGINS: origins,
   JWT_ISSUER: z.string().trim().min(1).default(LOCAL_JWT_ISSUER),
   JWT_AUDIENCE: z.string().trim().min(1).default(LOCAL_JWT_AUDIENCE),
