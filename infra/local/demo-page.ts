@@ -100,7 +100,8 @@ ThoughtSpot token from the local token service for the user and Org picked here.
 ${
   page.mode === 'cookie'
     ? `<p class="note">Cookie mode needs ThoughtSpot's session cookie, a third-party cookie here: the
-browser must allow those, and ThoughtSpot must be served over HTTPS.</p>`
+browser must allow those, and ThoughtSpot must be served over HTTPS. Against the plain-HTTP stand-in
+of <code>npm start</code> it stops at "no session cookie", as a real cluster would; use cookieless.</p>`
     : ''
 }
 <ol id="log"></ol>
