@@ -3,8 +3,8 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { parse } from 'yaml';
-import { offlineEnv } from '../test/template/packaging.js';
-import { listZip, readZipEntry } from '../test/template/zip.js';
+import { withoutAwsCredentials } from '../infra/local/without-aws-credentials.js';
+import { listZip, readZipEntry } from '../infra/serverless/package-zip.js';
 
 /**
  * The bundles the cold-start benchmark imports: the production one, built exactly
@@ -103,7 +103,7 @@ export function packageLikeDeployment(workDir: string): Bundle {
   const osls = path.join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
   const result = spawnSync(process.execPath, [osls, 'package', '--package', packageDir], {
     cwd: service,
-    env: offlineEnv(),
+    env: withoutAwsCredentials(process.env),
     encoding: 'utf8',
     timeout: 120_000,
   });

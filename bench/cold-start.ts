@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { buildLikeDeployment, largestInputs, packageLikeDeployment } from './build.js';
 import { median, round } from './stats.js';
+import { BENCH_POWERTOOLS_ENV } from './world.js';
 
 /**
  * Cold start: the time to import each bundle in a fresh Node process.
@@ -12,8 +13,7 @@ import { median, round } from './stats.js';
 export const COLD_ENV: Record<string, string> = {
   NODE_OPTIONS: '--enable-source-maps', // as serverless.yml sets it
   AWS_REGION: 'us-east-1',
-  POWERTOOLS_SERVICE_NAME: 'thoughtspot-token-service-bench',
-  POWERTOOLS_METRICS_NAMESPACE: 'ThoughtSpotTokenServiceBench',
+  ...BENCH_POWERTOOLS_ENV,
   POWERTOOLS_LOG_LEVEL: 'INFO',
   THOUGHTSPOT_HOST: 'https://example.thoughtspot.cloud',
 };

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { httpApiEvent, lambdaContext } from '../test/support/fixtures.js';
+import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
+import type { BothStandIns } from '../infra/local/stand-ins.js';
 import { isEntryPoint, reply, runChild } from './child.js';
-import { loadHandler, silenceOutput } from './load-handler.js';
-import { createNaiveHandler } from './naive-handler.js';
-import { startWorld } from './stand-ins.js';
+import { silenceOutput } from './silence-output.js';
+import { naiveAgainst, oursAgainst, startBenchStandIns } from './world.js';
 
 /**
  * Connections to ThoughtSpot: 1,000 sequential requests, each run against its own
@@ -42,32 +42,35 @@ export async function sequentialConnections(
   requests: number,
   tls?: { key: string; cert: string },
 ): Promise<ConnectionResult> {
-  const world = await startWorld();
   const sink = silenceOutput();
   let failures = 0;
-  /** A fresh stand-in, `requests` sequential calls through `makeCall(its url)`, its counters. */
+  /** Fresh stand-ins, `requests` sequential calls through `makeCall(them)`, ThoughtSpot's counters. */
   const run = async (
-    makeCall: (env: Record<string, string>, host: string) => Promise<Call>,
+    makeCall: (standIns: BothStandIns) => Promise<Call>,
     lambdaLike: boolean,
   ): Promise<Counts> => {
-    const ts = await world.startThoughtSpot(tls);
-    const call = await makeCall(world.env(ts), ts.url);
-    for (let index = 0; index < requests; index++) {
-      const event = httpApiEvent({
-        routeKey: 'GET /token',
-        claims: { email: `user${index % 50}@example.com`, ts_org: String(1 + (index % 50)) },
-      });
-      if ((await call(event)).statusCode !== 200) failures += 1;
-      if (lambdaLike) await nextTurn();
+    const standIns = await startBenchStandIns(tls);
+    try {
+      const call = await makeCall(standIns);
+      for (let index = 0; index < requests; index++) {
+        const event = httpApiEvent({
+          routeKey: 'GET /token',
+          claims: { email: `user${index % 50}@example.com`, ts_org: String(1 + (index % 50)) },
+        });
+        if ((await call(event)).statusCode !== 200) failures += 1;
+        if (lambdaLike) await nextTurn();
+      }
+      const { connections, tlsHandshakes } = standIns.thoughtSpot;
+      return { connections, tlsHandshakes };
+    } finally {
+      await standIns.close();
     }
-    return { connections: ts.connections, tlsHandshakes: ts.tlsHandshakes };
   };
-  const ours = async (env: Record<string, string>): Promise<Call> => {
-    const handler = await loadHandler(env);
+  const ours = async (standIns: BothStandIns): Promise<Call> => {
+    const handler = await oursAgainst(standIns);
     return (event) => handler(event, lambdaContext());
   };
-  const naive = async (_env: Record<string, string>, host: string): Promise<Call> =>
-    createNaiveHandler({ host });
+  const naive = async (standIns: BothStandIns): Promise<Call> => naiveAgainst(standIns);
   try {
     const oursLambda = await run(ours, true);
     const naiveLambda = await run(naive, true);
@@ -83,7 +86,6 @@ export async function sequentialConnections(
     };
   } finally {
     sink.restore();
-    await world.close();
   }
 }
 

@@ -1,9 +1,8 @@
 import type { TokenEvent } from '../functions/token/event.js';
-import { httpApiEvent, lambdaContext } from '../test/support/fixtures.js';
-import { loadHandler, silenceOutput } from './load-handler.js';
-import { createNaiveHandler } from './naive-handler.js';
-import { hasOwnKey, ORGS, startWorld } from './stand-ins.js';
+import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
+import { silenceOutput } from './silence-output.js';
 import { pool } from './stats.js';
+import { hasOwnKey, naiveAgainst, ORGS, oursAgainst, startBenchStandIns } from './world.js';
 
 /**
  * Secrets Manager lookups, over real loopback HTTP to the stand-ins: 10,000 requests
@@ -31,7 +30,7 @@ type Call = (event: TokenEvent) => Promise<{ statusCode: number }>;
 
 export async function lookups(requests = 10_000, concurrency = 50, burst = 200) {
   const started = performance.now();
-  const world = await startWorld();
+  const standIns = await startBenchStandIns();
   const sink = silenceOutput();
   let failures = 0;
   const spread = async (call: Call) => {
@@ -49,20 +48,18 @@ export async function lookups(requests = 10_000, concurrency = 50, burst = 200) 
     failures += responses.filter((response) => response.statusCode !== 200).length;
   };
   const count = async (run: () => Promise<void>) => {
-    world.sm.resetCalls();
+    standIns.secretsManager.resetCalls();
     await run();
-    return world.sm.callCount('GetSecretValue');
+    return standIns.secretsManager.callCount('GetSecretValue');
   };
 
   try {
-    const ts = await world.startThoughtSpot();
-    const env = world.env(ts);
-    const ours = await loadHandler(env);
+    const ours = await oursAgainst(standIns);
     const sm_calls_10k = await count(() => spread((event) => ours(event, lambdaContext())));
-    const fresh = await loadHandler(env);
+    const fresh = await oursAgainst(standIns);
     const sm_calls_burst = await count(() => burstOn((event) => fresh(event, lambdaContext())));
-    const naive_sm_calls_10k = await count(() => spread(createNaiveHandler({ host: ts.url })));
-    const naive_sm_calls_burst = await count(() => burstOn(createNaiveHandler({ host: ts.url })));
+    const naive_sm_calls_10k = await count(() => spread(naiveAgainst(standIns)));
+    const naive_sm_calls_burst = await count(() => burstOn(naiveAgainst(standIns)));
     return {
       sm_calls_10k,
       sm_calls_burst,
@@ -73,6 +70,6 @@ export async function lookups(requests = 10_000, concurrency = 50, burst = 200) 
     } satisfies LookupResult;
   } finally {
     sink.restore();
-    await world.close();
+    await standIns.close();
   }
 }

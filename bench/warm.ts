@@ -1,12 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TokenEvent } from '../functions/token/event.js';
-import { fakeKey, httpApiEvent, lambdaContext } from '../test/support/fixtures.js';
+import { loadFreshHandler } from '../infra/local/fresh-handler.js';
+import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
+import { STAND_IN_AWS_ENV } from '../infra/local/secrets-manager-stand-in.js';
 import { isEntryPoint, reply, runChild } from './child.js';
-import { FAKE_AWS_ENV, loadHandler, silenceOutput } from './load-handler.js';
 import { createNaiveHandler } from './naive-handler.js';
+import { silenceOutput } from './silence-output.js';
 import { median, percentile, round } from './stats.js';
+import { BENCH_POWERTOOLS_ENV } from './world.js';
 
 /**
  * Warm overhead: the handler's own time per request with ThoughtSpot (a fetch
@@ -74,12 +78,16 @@ export async function measureWarm(requests: number, warmup: number): Promise<War
   const secretsManager = mockClient(SecretsManagerClient);
   secretsManager
     .on(GetSecretValueCommand)
-    .resolves({ SecretString: JSON.stringify({ secret_key: fakeKey('warm') }) });
+    .resolves({ SecretString: JSON.stringify({ secret_key: randomUUID() }) });
   // Before the import: the ThoughtSpot client takes globalThis.fetch when it is created.
   globalThis.fetch = instantThoughtSpot();
   const sink = silenceOutput();
   try {
-    const ours = await loadHandler({ ...FAKE_AWS_ENV, THOUGHTSPOT_HOST: HOST });
+    const { handler: ours } = await loadFreshHandler({
+      ...STAND_IN_AWS_ENV,
+      ...BENCH_POWERTOOLS_ENV,
+      THOUGHTSPOT_HOST: HOST,
+    });
     const naive = createNaiveHandler({ host: HOST });
     let nonOk = (await timeBlock(ours, warmup)) + (await timeBlock(naive, warmup));
     secretsManager.resetHistory();

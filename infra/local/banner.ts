@@ -1,9 +1,9 @@
 // What `npm start` prints once everything listens: what runs where, the loud
 // warning about JWT signatures, and a curl that works as pasted.
-import { curlCommand } from './dev-tokens.js';
 
 export interface BannerInfo {
   apiUrl: string;
+  demoUrl: string;
   thoughtSpot: { url: string; standIn: boolean };
   secretsManager: { url: string; standIn: boolean };
   keys: { source: 'generated' | 'file'; orgIds: readonly number[]; file?: string };
@@ -17,6 +17,11 @@ export interface BannerInfo {
 }
 
 const RULE = '!'.repeat(78);
+
+/** A curl command line that gets a token from the local API with this JWT. */
+export function curlCommand(apiUrl: string, jwt: string): string {
+  return `curl -sS -H 'Authorization: Bearer ${jwt}' ${apiUrl}/token`;
+}
 
 /** The warning `npm start` and `npm run dev:jwt` both print. */
 export function bannerWarning(): string {
@@ -38,6 +43,11 @@ export function formatBanner(info: BannerInfo): string {
   const rows: [string, string, string][] = [
     ['HTTP API (serverless-offline)', info.apiUrl, 'GET/POST /token (JWT), POST /backend/token'],
     [
+      'Demo embedding page',
+      info.demoUrl,
+      'the Visual Embed SDK signing in a user and Org you pick',
+    ],
+    [
       info.thoughtSpot.standIn ? 'ThoughtSpot stand-in' : 'ThoughtSpot (real cluster)',
       info.thoughtSpot.url,
       info.thoughtSpot.standIn ? 'use as the SDK thoughtSpotHost' : 'THOUGHTSPOT_HOST',
@@ -56,7 +66,7 @@ export function formatBanner(info: BannerInfo): string {
     '',
     ...rows.map(([what, url, note]) => `  ${what.padEnd(width)}  ${url.padEnd(urlWidth)}  ${note}`),
     '',
-    `  CORS origins:  ${info.corsOrigins.join(', ')}   (CORS_ORIGINS=a,b to change)`,
+    `  CORS origins:  ${info.corsOrigins.join(', ')}   (CORS_ORIGINS=a,b to change; the demo's stays)`,
     `  JWT issuer:    ${info.jwtIssuer}`,
     `  JWT audience:  ${info.jwtAudience}`,
     ...(info.secretsManager.standIn && info.keys.source === 'generated'
@@ -72,6 +82,7 @@ export function formatBanner(info: BannerInfo): string {
     '',
     `  ${curlCommand(info.apiUrl, info.exampleJwt)}`,
     '',
+    `Open in a browser:    ${info.demoUrl}`,
     'Another user or Org:  npm run dev:jwt -- --user bob@example.com --org 0',
     'Stop everything:      Ctrl-C',
     '',

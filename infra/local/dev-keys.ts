@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { secretIdOf } from './local-settings.js';
+import { LocalSetupError } from './local-setup-error.js';
 
 export interface DevKeys {
   /** Secrets Manager content: secret name → SecretString. */
@@ -54,12 +55,12 @@ export function readSecretsFile(path: string): DevKeys {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
-    throw new Error(`LOCAL_SECRETS_FILE ${path} ${reason}`);
+    throw new LocalSetupError(`LOCAL_SECRETS_FILE ${path} ${reason}`);
   }
   const parsed = SecretsFileSchema.safeParse(json);
   if (!parsed.success) {
     const rules = parsed.error.issues.map((issue) => issue.message).join('; ');
-    throw new Error(
+    throw new LocalSetupError(
       `LOCAL_SECRETS_FILE ${path} must be a JSON object of Org id → key or {"secret_key": key}: ${rules}`,
     );
   }

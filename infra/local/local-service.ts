@@ -1,25 +1,32 @@
 // Everything `npm start` runs, as one function the e2e tests call too: the
-// Secrets Manager stand-in (seeded with the keys), the ThoughtSpot stand-in
-// (unless a real cluster is named), and serverless-offline serving the project's
-// serverless.yml with the function pointed at them. stop() undoes all of it.
+// stand-ins (stand-ins.ts; each unless a real service is named in its place),
+// serverless-offline serving the project's serverless.yml with the function
+// pointed at them, and the demo embedding page (demo-app.ts), whose origin joins
+// the CORS origins. stop() undoes all of it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type DemoApp, demoOrigin, startDemoApp } from './demo-app.js';
 import type { DevKeys } from './dev-keys.js';
+import { assertPortsFree, type PortClaim } from './free-ports.js';
 import { LOCAL_STAGE } from './local-settings.js';
 import { type OfflineProcess, startServerlessOffline } from './offline-process.js';
-import { assertPortsFree, type PortClaim } from './ports.js';
-import {
-  type SecretsManagerStandIn,
-  STAND_IN_AWS_ENV,
-  startSecretsManagerStandIn,
-} from './secrets-manager-stand-in.js';
-import { startThoughtSpotStandIn, type ThoughtSpotStandIn } from './thoughtspot-stand-in.js';
+import type { SecretsManagerStandIn } from './secrets-manager-stand-in.js';
+import { startStandIns } from './stand-ins.js';
+import type { ThoughtSpotStandIn } from './thoughtspot-stand-in.js';
+import { withoutAwsCredentials } from './without-aws-credentials.js';
 
 export interface LocalServiceOptions {
   serviceDir?: string;
-  /** 0 = any free port (stand-ins only: serverless-offline must be told real ports). */
-  ports: { http: number; lambda: number; thoughtSpot: number; secretsManager: number };
+  /** 0 = any free port (stand-ins only: serverless-offline and CORS must be told real ports). */
+  ports: {
+    http: number;
+    lambda: number;
+    thoughtSpot: number;
+    secretsManager: number;
+    demo: number;
+  };
+  /** Origins of the developer's own front end; the demo page's origin is added to them. */
   corsOrigins: readonly string[];
   jwtIssuer: string;
   jwtAudience: string;
@@ -41,6 +48,9 @@ export interface LocalService {
   apiUrl: string;
   thoughtSpotUrl: string;
   secretsManagerUrl: string;
+  /** What the service and the ThoughtSpot stand-in allow: corsOrigins and the demo page's. */
+  corsOrigins: readonly string[];
+  demo: DemoApp;
   /** Present unless a real cluster was named. */
   thoughtSpot?: ThoughtSpotStandIn;
   /** Present unless the user's own Secrets Manager was named. */
@@ -48,17 +58,6 @@ export interface LocalService {
   offline: OfflineProcess;
   stop(): Promise<void>;
 }
-
-/** A developer's real AWS identity must never reach the local function. */
-const DROPPED_AWS_VARIABLES = [
-  'AWS_PROFILE',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN',
-];
 
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const serviceDir = options.serviceDir ?? process.cwd();
@@ -69,6 +68,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       role: "serverless-offline's Lambda endpoint",
       envVar: 'LAMBDA_PORT',
     },
+    { port: options.ports.demo, role: 'demo page', envVar: 'DEMO_PORT' },
   ];
   if (!options.thoughtSpotHost && options.ports.thoughtSpot !== 0) {
     claims.push({
@@ -85,31 +85,30 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     });
   }
   await assertPortsFree(claims);
+  const corsOrigins = [...new Set([...options.corsOrigins, demoOrigin(options.ports.demo)])];
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
-    const secretsManager = options.secretsManagerEndpoint
-      ? undefined
-      : await startSecretsManagerStandIn({
-          port: options.ports.secretsManager,
-          secrets: options.keys.secrets,
-        });
-    if (secretsManager) cleanups.push(() => secretsManager.close());
-
-    const thoughtSpot = options.thoughtSpotHost
-      ? undefined
-      : await startThoughtSpotStandIn({
-          port: options.ports.thoughtSpot,
-          clusterKey: options.keys.clusterKey,
-          orgKeys: options.keys.orgKeys,
-          corsOrigins: [...options.corsOrigins],
-          ...(options.thoughtSpotTls && { tls: options.thoughtSpotTls }),
-          ...(options.now && { now: options.now }),
-        });
-    if (thoughtSpot) cleanups.push(() => thoughtSpot.close());
+    const standIns = await startStandIns({
+      keys: options.keys,
+      ports: {
+        secretsManager: options.ports.secretsManager,
+        thoughtSpot: options.ports.thoughtSpot,
+      },
+      thoughtSpot: {
+        corsOrigins,
+        ...(options.thoughtSpotTls && { tls: options.thoughtSpotTls }),
+        ...(options.now && { now: options.now }),
+      },
+      ...(options.thoughtSpotHost && { thoughtSpotHost: options.thoughtSpotHost }),
+      ...(options.secretsManagerEndpoint && {
+        secretsManagerEndpoint: options.secretsManagerEndpoint,
+      }),
+    });
+    cleanups.push(() => standIns.close());
 
     const scratch = mkdtempSync(join(tmpdir(), 'ts-token-local-'));
     cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
@@ -122,13 +121,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     const workFolder = join('.local', `offline-${options.ports.http}`);
     cleanups.push(() => rmSync(resolve(serviceDir, workFolder), { recursive: true, force: true }));
 
-    const secretsManagerUrl = options.secretsManagerEndpoint ?? secretsManager?.url ?? '';
-    const thoughtSpotUrl = options.thoughtSpotHost ?? thoughtSpot?.url ?? '';
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of DROPPED_AWS_VARIABLES) delete env[name];
-    Object.assign(env, STAND_IN_AWS_ENV, {
-      // The real AWS SDK in the function finds the stand-in through this standard variable.
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+    // A developer's real AWS identity must never reach the local function.
+    const env = withoutAwsCredentials(process.env);
+    Object.assign(env, standIns.functionEnv, {
       ESBUILD_WORK_FOLDER: workFolder,
       ...(caFile && { NODE_EXTRA_CA_CERTS: caFile }),
     });
@@ -139,10 +134,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       httpPort: options.ports.http,
       lambdaPort: options.ports.lambda,
       params: {
-        thoughtspotHost: thoughtSpotUrl,
+        thoughtspotHost: standIns.thoughtSpotUrl,
         jwtIssuerUrl: options.jwtIssuer,
         jwtAudience: options.jwtAudience,
-        corsAllowedOrigins: options.corsOrigins,
+        corsAllowedOrigins: corsOrigins,
       },
       env,
       ...(options.extraArgs && { extraArgs: options.extraArgs }),
@@ -150,12 +145,24 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     });
     cleanups.push(() => offline.stop());
 
+    const demo = await startDemoApp({
+      port: options.ports.demo,
+      apiUrl: offline.url,
+      thoughtSpotUrl: standIns.thoughtSpotUrl,
+      jwtIssuer: options.jwtIssuer,
+      jwtAudience: options.jwtAudience,
+      orgIds: options.keys.orgIds,
+    });
+    cleanups.push(() => demo.close());
+
     return {
       apiUrl: offline.url,
-      thoughtSpotUrl,
-      secretsManagerUrl,
-      ...(thoughtSpot && { thoughtSpot }),
-      ...(secretsManager && { secretsManager }),
+      thoughtSpotUrl: standIns.thoughtSpotUrl,
+      secretsManagerUrl: standIns.secretsManagerUrl,
+      corsOrigins,
+      demo,
+      ...(standIns.thoughtSpot && { thoughtSpot: standIns.thoughtSpot }),
+      ...(standIns.secretsManager && { secretsManager: standIns.secretsManager }),
       offline,
       stop,
     };

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { DEFAULTS } from '../../functions/lib/config-rules.cjs';
 import { secretIdFor } from '../../functions/lib/secret-keys.js';
+import { LocalSetupError } from './local-setup-error.js';
 
 /** The JWT authorizer's issuer and audience for `npm start` (serverless.yml gets them as params). */
 export const LOCAL_JWT_ISSUER = 'https://dev-jwt.localhost/';
@@ -15,6 +16,13 @@ export const LOCAL_STAGE = 'local';
 export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 /** Orgs that get generated development keys when no LOCAL_SECRETS_FILE is given. */
 export const DEFAULT_DEV_ORGS = [0, 5];
+/** The users of the banner's example and of the demo page's switcher; the first is the default. */
+export const EXAMPLE_USERS = ['alice@example.com', 'bob@example.com', 'carol@example.com'] as const;
+/** The example Org: the first with a key of its own, so the example shows a per-Org key at work. */
+export const exampleOrgOf = (orgIds: readonly number[]): number =>
+  orgIds.find((orgId) => orgId !== 0) ?? orgIds[0] ?? 0;
+/** Development JWTs that `npm start` mints last a working day, so a page left open keeps working. */
+export const EXAMPLE_JWT_LIFETIME_SECONDS = 12 * 3600;
 /** Where the function looks for Org N's key with serverless.yml's default secretIdTemplate. */
 export const secretIdOf = (orgId: number): string =>
   secretIdFor(DEFAULTS.SECRET_ID_TEMPLATE, orgId);
@@ -65,6 +73,8 @@ const LocalEnvSchema = z.object({
   LAMBDA_PORT: port(3002),
   THOUGHTSPOT_STAND_IN_PORT: port(3010),
   SECRETS_MANAGER_PORT: port(3011),
+  /** The demo embedding page; its origin (http://127.0.0.1:DEMO_PORT) joins the CORS origins. */
+  DEMO_PORT: port(3020),
   CORS_ORIGINS: origins,
   JWT_ISSUER: z.string().trim().min(1).default(LOCAL_JWT_ISSUER),
   JWT_AUDIENCE: z.string().trim().min(1).default(LOCAL_JWT_AUDIENCE),
@@ -78,30 +88,26 @@ const LocalEnvSchema = z.object({
 
 export type LocalSettings = z.output<typeof LocalEnvSchema>;
 
-export class LocalSettingsError extends Error {
-  override name = 'LocalSettingsError';
-}
-
 export function readLocalSettings(env: Record<string, string | undefined>): LocalSettings {
   const result = LocalEnvSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map(
       (issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`,
     );
-    throw new LocalSettingsError(problems.join('; '));
+    throw new LocalSetupError(problems.join('; '));
   }
   const settings = result.data;
   const keysFromFile = settings.LOCAL_SECRETS_FILE !== undefined;
   const ownSecretsManager = settings.AWS_ENDPOINT_URL_SECRETS_MANAGER !== undefined;
   if (settings.THOUGHTSPOT_HOST && !keysFromFile && !ownSecretsManager) {
-    throw new LocalSettingsError(
+    throw new LocalSetupError(
       'THOUGHTSPOT_HOST is set, so the service talks to that real cluster and needs its real keys: ' +
         'put them in a JSON file ({"0": "<Org 0 key>", "5": "<Org 5 key>"}) and set LOCAL_SECRETS_FILE=<path>, ' +
         'or point AWS_ENDPOINT_URL_SECRETS_MANAGER at a Secrets Manager that holds them.',
     );
   }
   if (!settings.THOUGHTSPOT_HOST && ownSecretsManager && !keysFromFile) {
-    throw new LocalSettingsError(
+    throw new LocalSetupError(
       'AWS_ENDPOINT_URL_SECRETS_MANAGER is set, so the keys live in that Secrets Manager; the ThoughtSpot ' +
         'stand-in must accept the same keys: list them in a JSON file and set LOCAL_SECRETS_FILE=<path>.',
     );

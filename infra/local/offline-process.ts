@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
+import { LocalSetupError } from './local-setup-error.js';
 
 export interface OfflineOptions {
   /** The directory of serverless.yml. */
@@ -33,10 +34,6 @@ export interface OfflineProcess {
   readonly exited: Promise<number | string>;
   /** SIGTERM to the whole process group, SIGKILL if it is still there after the grace period. */
   stop(graceMs?: number): Promise<void>;
-}
-
-export class OfflineStartError extends Error {
-  override name = 'OfflineStartError';
 }
 
 const require = createRequire(import.meta.url);
@@ -81,7 +78,7 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<O
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pid = child.pid;
-  if (pid === undefined) throw new OfflineStartError('serverless-offline could not be started');
+  if (pid === undefined) throw new LocalSetupError('serverless-offline could not be started');
 
   // Last resort: never leave the group behind, even if this process dies of an error.
   const killOnExit = () => killGroup(pid, 'SIGKILL');
@@ -119,7 +116,7 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<O
     await stop();
     const output = recent.join('\n').trim();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new OfflineStartError(`serverless-offline did not start: ${reason}\n${output}`);
+    throw new LocalSetupError(`serverless-offline did not start: ${reason}\n${output}`);
   }
   return { url, pid, exited, stop };
 }

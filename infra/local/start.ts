@@ -1,19 +1,23 @@
 // `npm start`: the whole flow on this machine, no AWS account, no ThoughtSpot
 // cluster. Stand-ins for Secrets Manager and ThoughtSpot, serverless-offline for
-// API Gateway + Lambda, a banner with a curl that works. Ctrl-C stops it all.
-// Settings: infra/local/local-settings.ts (PORT, CORS_ORIGINS, LOCAL_SECRETS_FILE,
+// API Gateway + Lambda, a demo embedding page, a banner with its URL and a curl
+// that works. Ctrl-C stops it all.
+// Settings: infra/local/local-settings.ts (PORT, DEMO_PORT, CORS_ORIGINS, LOCAL_SECRETS_FILE,
 // THOUGHTSPOT_HOST, AWS_ENDPOINT_URL_SECRETS_MANAGER, …). Arguments after `--`
 // go to serverless, e.g. `npm start -- --param 'orgMap={"acme":5}'`.
 import { formatBanner } from './banner.js';
 import { type DevKeys, generateDevKeys, readSecretsFile } from './dev-keys.js';
-import { createDevJwt } from './dev-tokens.js';
 import { watchLaunchers } from './launcher-watch.js';
 import { type LocalService, startLocalService } from './local-service.js';
-import { DEFAULT_DEV_ORGS, LocalSettingsError, readLocalSettings } from './local-settings.js';
-import { OfflineStartError } from './offline-process.js';
-import { PortInUseError } from './ports.js';
-
-const EXAMPLE_USER = 'alice@example.com';
+import {
+  DEFAULT_DEV_ORGS,
+  EXAMPLE_JWT_LIFETIME_SECONDS,
+  EXAMPLE_USERS,
+  exampleOrgOf,
+  readLocalSettings,
+} from './local-settings.js';
+import { LocalSetupError } from './local-setup-error.js';
+import { createDevJwt } from './unsigned-dev-jwt.js';
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -46,6 +50,7 @@ async function main(): Promise<number> {
       lambda: settings.LAMBDA_PORT,
       thoughtSpot: settings.THOUGHTSPOT_STAND_IN_PORT,
       secretsManager: settings.SECRETS_MANAGER_PORT,
+      demo: settings.DEMO_PORT,
     },
     corsOrigins: settings.CORS_ORIGINS,
     jwtIssuer: settings.JWT_ISSUER,
@@ -66,10 +71,12 @@ async function main(): Promise<number> {
   }
   service = first;
 
-  const exampleOrg = String(keys.orgIds.find((orgId) => orgId !== 0) ?? keys.orgIds[0] ?? 0);
+  const exampleUser = EXAMPLE_USERS[0];
+  const exampleOrg = String(exampleOrgOf(keys.orgIds));
   console.log(
     formatBanner({
       apiUrl: service.apiUrl,
+      demoUrl: `${service.demo.origin}/`,
       thoughtSpot: { url: service.thoughtSpotUrl, standIn: service.thoughtSpot !== undefined },
       secretsManager: {
         url: service.secretsManagerUrl,
@@ -80,17 +87,17 @@ async function main(): Promise<number> {
         orgIds: keys.orgIds,
         ...(settings.LOCAL_SECRETS_FILE && { file: settings.LOCAL_SECRETS_FILE }),
       },
-      corsOrigins: settings.CORS_ORIGINS,
+      corsOrigins: service.corsOrigins,
       jwtIssuer: settings.JWT_ISSUER,
       jwtAudience: settings.JWT_AUDIENCE,
       exampleJwt: createDevJwt({
-        user: EXAMPLE_USER,
+        user: exampleUser,
         orgs: [exampleOrg],
         issuer: settings.JWT_ISSUER,
         audience: settings.JWT_AUDIENCE,
-        expiresInSeconds: 12 * 3600,
+        expiresInSeconds: EXAMPLE_JWT_LIFETIME_SECONDS,
       }),
-      exampleUser: EXAMPLE_USER,
+      exampleUser,
       exampleOrg,
       startupMs: Date.now() - started,
     }),
@@ -111,14 +118,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known =
-      error instanceof PortInUseError ||
-      error instanceof LocalSettingsError ||
-      error instanceof OfflineStartError ||
-      (error instanceof Error && error.message.startsWith('LOCAL_SECRETS_FILE'));
-    console.error(
-      `\nnpm start: ${known && error instanceof Error ? error.message : String(error)}`,
-    );
+    // A set-up problem is explained by its message; anything else is a bug: show the stack.
+    const known = error instanceof LocalSetupError;
+    console.error(`\nnpm start: ${known ? error.message : String(error)}`);
     if (!known && error instanceof Error && error.stack) console.error(error.stack);
     process.exit(1);
   },

@@ -1,26 +1,28 @@
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DemoApp, demoPageUrl } from '../../infra/local/demo-app.js';
+import type { AuthMode } from '../../infra/local/demo-page.js';
 import { type DevKeys, generateDevKeys } from '../../infra/local/dev-keys.js';
-import { createDevJwt } from '../../infra/local/dev-tokens.js';
+import { freePort } from '../../infra/local/free-ports.js';
 import { type LocalService, startLocalService } from '../../infra/local/local-service.js';
 import {
   DEFAULT_DEV_ORGS,
   LOCAL_JWT_AUDIENCE,
   LOCAL_JWT_ISSUER,
 } from '../../infra/local/local-settings.js';
-import { freePort } from '../../infra/local/ports.js';
 import type { ThoughtSpotStandIn } from '../../infra/local/thoughtspot-stand-in.js';
 import { launchChromium, launchWithThirdPartyCookies } from './support/browser.js';
 import { selfSignedCertificate } from './support/certificate.js';
-import { type AuthMode, type EmbeddingApp, startEmbeddingApp } from './support/embedding-app.js';
 
 /**
- * The real client in a real browser: Debian's Chromium runs a page that uses the
- * real @thoughtspot/visual-embed-sdk against the service started exactly as
- * `npm start` starts it (serverless-offline on serverless.yml: routes, CORS, JWT
- * authorizer), the Secrets Manager stand-in, and the ThoughtSpot stand-in as
- * thoughtSpotHost. Three origins: the page (http://127.0.0.1:A, the only one in
- * the CORS lists), the service (http://127.0.0.1:B), ThoughtSpot (https://127.0.0.1:C).
+ * The real client in a real browser: Debian's Chromium runs the demo embedding
+ * page of `npm start` (infra/local/demo-page.ts: the real @thoughtspot/visual-embed-sdk)
+ * against the service started exactly as `npm start` starts it (serverless-offline
+ * on serverless.yml: routes, CORS, JWT authorizer), the Secrets Manager stand-in,
+ * and the ThoughtSpot stand-in as thoughtSpotHost. Three origins: the page
+ * (http://127.0.0.1:A, the only one in the CORS lists), the service
+ * (http://127.0.0.1:B), ThoughtSpot (https://127.0.0.1:C). The same page server
+ * also answers as http://localhost:A: another origin, outside the CORS lists.
  *
  * ThoughtSpot is served over HTTPS with a throwaway certificate (the browser
  * context ignores certificate errors; the function trusts it through
@@ -31,6 +33,8 @@ import { type AuthMode, type EmbeddingApp, startEmbeddingApp } from './support/e
 
 const USER = 'alice@example.com';
 const ORG = 5;
+const pageUrl = (origin: string, mode: AuthMode) =>
+  demoPageUrl(origin, { user: USER, org: ORG, mode });
 
 interface SdkEvent {
   status: string;
@@ -48,7 +52,7 @@ interface EmbeddedAppState {
 }
 declare global {
   interface Window {
-    testState: PageState;
+    demo: PageState;
     standIn: EmbeddedAppState & {
       refresh(type: string): Promise<{ token: string; valid: boolean }>;
     };
@@ -68,7 +72,9 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
   let keys: DevKeys;
   let service: LocalService;
   let ts: ThoughtSpotStandIn;
-  let app: EmbeddingApp;
+  let demo: DemoApp;
+  /** The demo page's server under another name: an origin outside the CORS lists. */
+  let foreignOrigin: string;
   let browser: Browser;
   let context: BrowserContext;
   /** ThoughtSpot's clock runs this far ahead: lets a test expire tokens without waiting. */
@@ -80,23 +86,13 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
       http: await freePort(),
       lambda: await freePort(),
       thoughtSpot: await freePort(),
+      demo: await freePort(),
     };
-    const jwt = createDevJwt({
-      user: USER,
-      orgs: [String(ORG)],
-      issuer: LOCAL_JWT_ISSUER,
-      audience: LOCAL_JWT_AUDIENCE,
-    });
-    app = await startEmbeddingApp({
-      serviceUrl: `http://127.0.0.1:${ports.http}`,
-      thoughtSpotHost: `https://127.0.0.1:${ports.thoughtSpot}`,
-      jwt,
-      username: USER,
-    });
     keys = generateDevKeys(DEFAULT_DEV_ORGS);
     service = await startLocalService({
       ports: { ...ports, secretsManager: 0 },
-      corsOrigins: [app.origin],
+      // None of a developer's own: the demo page's origin is the only one allowed.
+      corsOrigins: [],
       jwtIssuer: LOCAL_JWT_ISSUER,
       jwtAudience: LOCAL_JWT_AUDIENCE,
       keys,
@@ -106,13 +102,14 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
     });
     if (!service.thoughtSpot) throw new Error('expected the ThoughtSpot stand-in');
     ts = service.thoughtSpot;
+    demo = service.demo;
+    foreignOrigin = `http://localhost:${ports.demo}`;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await service?.stop();
-    await app?.close();
   });
 
   beforeEach(async () => {
@@ -156,7 +153,7 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
       if (request && event.corsErrorStatus) request.corsError = event.corsErrorStatus.corsError;
     });
     await cdp.send('Network.enable');
-    await page.goto(app.pageUrl(origin, mode));
+    await page.goto(pageUrl(origin, mode));
     return opened;
   }
 
@@ -164,13 +161,13 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
   async function settled(page: Page): Promise<PageState> {
     await page.waitForFunction(
       () =>
-        window.testState.events.some(
+        window.demo.events.some(
           (event) => event.status === 'SUCCESS' || event.status === 'FAILURE',
         ),
       undefined,
       { timeout: 20_000 },
     );
-    return page.evaluate(() => window.testState);
+    return page.evaluate(() => window.demo);
   }
 
   /** The iframe the SDK created: the ThoughtSpot stand-in's embedded-app page. */
@@ -188,7 +185,7 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
       .sort((a, b) => a.method.localeCompare(b.method));
 
   it('cookieless: getAuthToken sends the JWT cross-origin, the preflight passes and the SDK signs in with a token minted for the JWT user and Org', async () => {
-    const opened = await openPage(app.origin, 'cookieless');
+    const opened = await openPage(demo.origin, 'cookieless');
     const state = await settled(opened.page);
 
     expect(state.events.map((event) => event.status)).toEqual(['SDK_SUCCESS', 'SUCCESS']);
@@ -209,6 +206,36 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
     expect(opened.dialogs).toEqual([]);
   });
 
+  it("the demo page's switcher: picking another user and Org signs that user in, and the page shows who", async () => {
+    const opened = await openPage(demo.origin, 'cookieless');
+    await settled(opened.page);
+
+    // Each choice reloads the page with a development JWT for the new user and Org.
+    await Promise.all([
+      opened.page.waitForURL(/user=bob%40example\.com/),
+      opened.page.selectOption('select[name=user]', 'bob@example.com'),
+    ]);
+    await Promise.all([
+      opened.page.waitForURL(/org=0/),
+      opened.page.selectOption('select[name=org]', '0'),
+    ]);
+    const state = await settled(opened.page);
+
+    expect(state.events.map((event) => event.status)).toEqual(['SDK_SUCCESS', 'SUCCESS']);
+    const [token = ''] = state.serviceTokens;
+    expect(ts.findToken(token)).toMatchObject({
+      username: 'bob@example.com',
+      orgId: 0,
+      keyKind: 'cluster',
+    });
+    expect(await embeddedApp(opened.page).textContent('#status')).toBe(
+      'ThoughtSpot stand-in: signed in as bob@example.com in Org 0',
+    );
+    expect(await opened.page.textContent('#log')).toContain(
+      'ThoughtSpot signed in bob@example.com in Org 0',
+    );
+  });
+
   it('cookie: authEndpoint on the page origin reaches the service through the app backend and the SDK logs in with the token', async () => {
     // ThoughtSpot's session cookie is a third-party cookie here (another site than the
     // page), as with any cluster not on the app's own domain; cookie mode needs the
@@ -216,12 +243,12 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
     // cookie-mode failure), so this scenario runs in a profile that allows them.
     const regular = await launchWithThirdPartyCookies();
     try {
-      const proxiedBefore = app.proxied;
-      const opened = await openPage(app.origin, 'cookie', regular.context);
+      const proxiedBefore = demo.proxiedTokenRequests;
+      const opened = await openPage(demo.origin, 'cookie', regular.context);
       const state = await settled(opened.page);
 
       expect(state.events.map((event) => event.status)).toEqual(['SDK_SUCCESS', 'SUCCESS']);
-      expect(app.proxied - proxiedBefore).toBe(1);
+      expect(demo.proxiedTokenRequests - proxiedBefore).toBe(1);
       expect(ts.minted).toHaveLength(1);
       const [minted] = ts.minted;
       expect(minted).toMatchObject({ username: USER, orgId: ORG });
@@ -254,7 +281,7 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
 
   it('a page from an origin outside the CORS list is blocked by the browser and no token is minted', async () => {
     const printedBefore = serviceOutput.join('').length;
-    const opened = await openPage(app.otherOrigin, 'cookieless');
+    const opened = await openPage(foreignOrigin, 'cookieless');
     const state = await settled(opened.page);
 
     expect(state.events).toEqual([{ status: 'FAILURE', detail: 'SDK' }]);
@@ -271,7 +298,7 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
   });
 
   it('every later token request returns a new valid token, so the SDK never reports "Duplicate token"', async () => {
-    const opened = await openPage(app.origin, 'cookieless');
+    const opened = await openPage(demo.origin, 'cookieless');
     const state = await settled(opened.page);
     expect(state.events.map((event) => event.status)).toEqual(['SDK_SUCCESS', 'SUCCESS']);
     const frame = embeddedApp(opened.page);
@@ -286,7 +313,7 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
     expect(ts.isValid(refreshed.token)).toBe(false);
     const renewed = await refresh('ThoughtspotAuthExpired');
 
-    const tokens = (await opened.page.evaluate(() => window.testState)).serviceTokens;
+    const tokens = (await opened.page.evaluate(() => window.demo)).serviceTokens;
     expect(tokens).toEqual([tokens[0], refreshed.token, renewed.token]);
     expect(new Set(tokens).size).toBe(3);
     expect(refreshed.valid).toBe(true);

@@ -2,9 +2,10 @@ import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenEvent } from '../../functions/token/event.js';
 import type { HttpResponse } from '../../functions/token/responses.js';
+import { httpApiEvent, iamCaller } from '../../infra/local/lambda-events.js';
 import { type Environment, startEnvironment } from '../integration/support/environment.js';
 import { captureOutput } from '../integration/support/output-capture.js';
-import { fakeKey, httpApiEvent, testIamCaller } from '../support/fixtures.js';
+import { fakeKey } from '../support/fixtures.js';
 import { contractViolation, errorCodeOf, watchProcessFailures } from './support/contract.js';
 import * as arb from './support/hostile-arbitraries.js';
 import { specAllowsUsername } from './support/spec-username.js';
@@ -97,7 +98,7 @@ function toEvent(request: HostileRequest): TokenEvent {
   if (jwt || iam) {
     event.requestContext.authorizer = {
       ...(jwt && { jwt: { claims: request.claims, scopes: null } }),
-      ...(iam && { iam: testIamCaller() }),
+      ...(iam && { iam: iamCaller() }),
     };
   }
   return event;

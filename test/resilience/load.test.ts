@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../functions/token/responses.js';
+import type { HttpApiEventOptions } from '../../infra/local/lambda-events.js';
 import { type Environment, startEnvironment } from '../integration/support/environment.js';
 import { captureOutput } from '../integration/support/output-capture.js';
-import { fakeKey, type HttpApiEventOptions } from '../support/fixtures.js';
+import { fakeKey } from '../support/fixtures.js';
 import { contractViolation, errorCodeOf, watchProcessFailures } from './support/contract.js';
 
 /**

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { withoutAwsCredentials } from '../../infra/local/without-aws-credentials.js';
 
 /** The repository root (where serverless.yml lives). */
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -32,21 +33,6 @@ export const prodPackageArgs = (packageDir: string): string[] => [
   packageDir,
 ];
 
-/** The environment without AWS credentials: packaging must not need any. */
-export const offlineEnv = (): NodeJS.ProcessEnv => {
-  const env = { ...process.env };
-  for (const name of [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_PROFILE',
-    'AWS_DEFAULT_PROFILE',
-  ]) {
-    delete env[name];
-  }
-  return env;
-};
-
 export interface CliResult {
   status: number | null;
   stdout: string;
@@ -60,7 +46,7 @@ export function runNpm(args: string[], timeoutMs = 170_000): CliResult {
   const started = performance.now();
   const result = spawnSync('npm', args, {
     cwd: ROOT,
-    env: offlineEnv(),
+    env: withoutAwsCredentials(process.env),
     encoding: 'utf8',
     timeout: timeoutMs,
   });

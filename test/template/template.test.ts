@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { listZip, readZipEntry } from '../../infra/serverless/package-zip.js';
 import {
   DEFAULTS,
   LAMBDA_TIMEOUT_SECONDS,
@@ -27,7 +28,6 @@ import {
   tokenFunction,
 } from './cloudformation.js';
 import { DEFAULT_PACKAGE_DIR, PROD_PARAMS, PROD_REGION } from './packaging.js';
-import { listZip, readZipEntry } from './zip.js';
 
 // The packages were built by global-setup.ts: `npm run package` (dev stage,
 // defaults) into .serverless/, and a prod variant with every param given.

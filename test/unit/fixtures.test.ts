@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fakeKey,
-  httpApiEvent,
-  lambdaContext,
-  TEST_THOUGHTSPOT_HOST,
-  testConfig,
-} from '../support/fixtures.js';
+import { httpApiEvent, lambdaContext } from '../../infra/local/lambda-events.js';
+import { fakeKey, TEST_THOUGHTSPOT_HOST, testConfig } from '../support/fixtures.js';
 
 // The integration tier leans on these factories too; they must look like what AWS sends.
 

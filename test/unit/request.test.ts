@@ -9,7 +9,7 @@ import {
   readJsonBody,
   tokenOptions,
 } from '../../functions/token/request.js';
-import { httpApiEvent } from '../support/fixtures.js';
+import { httpApiEvent } from '../../infra/local/lambda-events.js';
 
 const OBJECT_ID = 'e65d7d3f-c2b5-4d3e-8cba-7e5a6b9c0d11';
 

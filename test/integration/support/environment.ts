@@ -1,17 +1,15 @@
-import { vi } from 'vitest';
 import type { TokenEvent } from '../../../functions/token/event.js';
 import type { HttpResponse } from '../../../functions/token/responses.js';
+import { loadFreshHandler } from '../../../infra/local/fresh-handler.js';
+import {
+  type HttpApiEventOptions,
+  httpApiEvent,
+  lambdaContext,
+} from '../../../infra/local/lambda-events.js';
 import { secretIdOf } from '../../../infra/local/local-settings.js';
-import {
-  type SecretsManagerStandIn,
-  STAND_IN_AWS_ENV,
-  startSecretsManagerStandIn,
-} from '../../../infra/local/secrets-manager-stand-in.js';
-import {
-  startThoughtSpotStandIn,
-  type ThoughtSpotStandIn,
-} from '../../../infra/local/thoughtspot-stand-in.js';
-import { type HttpApiEventOptions, httpApiEvent, lambdaContext } from '../../support/fixtures.js';
+import type { SecretsManagerStandIn } from '../../../infra/local/secrets-manager-stand-in.js';
+import { startStandIns } from '../../../infra/local/stand-ins.js';
+import type { ThoughtSpotStandIn } from '../../../infra/local/thoughtspot-stand-in.js';
 
 /**
  * The whole handler, as Lambda would load it, wired by environment variables to
@@ -45,33 +43,25 @@ export interface Environment {
 }
 
 export async function startEnvironment(options: EnvironmentOptions): Promise<Environment> {
-  const sm = await startSecretsManagerStandIn({
-    secrets: Object.fromEntries(
-      Object.entries(options.secrets ?? {}).map(([orgId, value]) => [
-        secretIdOf(Number(orgId)),
-        value,
-      ]),
-    ),
+  const standIns = await startStandIns({
+    keys: {
+      clusterKey: options.clusterKey,
+      orgKeys: options.orgKeys ?? {},
+      secrets: Object.fromEntries(
+        Object.entries(options.secrets ?? {}).map(([orgId, value]) => [
+          secretIdOf(Number(orgId)),
+          value,
+        ]),
+      ),
+    },
   });
-  const ts = await startThoughtSpotStandIn({
-    clusterKey: options.clusterKey,
-    orgKeys: options.orgKeys ?? {},
-  });
-
-  const env: Record<string, string> = {
-    ...STAND_IN_AWS_ENV,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url,
-    THOUGHTSPOT_HOST: ts.url,
+  // A fresh instance = a cold start with this environment.
+  const { handler, restoreEnv } = await loadFreshHandler({
+    ...standIns.functionEnv,
     POWERTOOLS_SERVICE_NAME: 'thoughtspot-token-service-test',
     POWERTOOLS_METRICS_NAMESPACE: 'ThoughtSpotTokenServiceTest',
     ...options.env,
-  };
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-
-  // A fresh module graph = a cold start with this environment.
-  vi.resetModules();
-  const { handler } = await import('../../../functions/token/handler.js');
+  });
   const responses: HttpResponse[] = [];
   const invokeHandler = async (event: TokenEvent) => {
     const response = await handler(event, lambdaContext());
@@ -80,17 +70,14 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
   };
 
   return {
-    sm,
-    ts,
+    sm: standIns.secretsManager,
+    ts: standIns.thoughtSpot,
     handler: invokeHandler,
     invoke: (spec) => invokeHandler(httpApiEvent(spec)),
     responses,
     async close() {
-      await Promise.all([sm.close(), ts.close()]);
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+      await standIns.close();
+      restoreEnv();
     },
   };
 }

@@ -37,8 +37,3 @@ export function createDevJwt(options: DevJwtOptions): string {
   if (orgs.length > 1) claims[options.orgClaim ?? 'ts_org'] = [...orgs];
   return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
 }
-
-/** A curl command line that gets a token from the local API with this JWT. */
-export function curlCommand(apiUrl: string, jwt: string): string {
-  return `curl -sS -H 'Authorization: Bearer ${jwt}' ${apiUrl}/token`;
-}

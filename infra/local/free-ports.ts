@@ -2,6 +2,7 @@
 // the port, what wanted it and the variable that moves it, instead of surfacing
 // as a stack trace from deep inside serverless-offline.
 import { createServer } from 'node:net';
+import { LocalSetupError } from './local-setup-error.js';
 
 export interface PortClaim {
   port: number;
@@ -11,28 +12,24 @@ export interface PortClaim {
   envVar: string;
 }
 
-export class PortInUseError extends Error {
-  override name = 'PortInUseError';
-  constructor(readonly claim: PortClaim) {
-    super(
-      `Port ${claim.port} (${claim.role}) is already in use on 127.0.0.1. ` +
-        `Stop what is using it (\`lsof -i :${claim.port}\` shows it), or choose another port: ` +
-        `${claim.envVar}=${suggestion(claim.port)} npm start`,
-    );
-  }
-}
+const portInUse = (claim: PortClaim) =>
+  new LocalSetupError(
+    `Port ${claim.port} (${claim.role}) is already in use on 127.0.0.1. ` +
+      `Stop what is using it (\`lsof -i :${claim.port}\` shows it), or choose another port: ` +
+      `${claim.envVar}=${suggestion(claim.port)} npm start`,
+  );
 
 const suggestion = (port: number) => (port < 65_000 ? port + 100 : port - 100);
 
-/** Resolves when 127.0.0.1:port can be bound; rejects with PortInUseError otherwise. */
+/** Resolves when 127.0.0.1:port can be bound; rejects with a LocalSetupError naming the variable otherwise. */
 export function assertPortFree(claim: PortClaim): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new PortInUseError(claim));
+      if (error.code === 'EADDRINUSE') reject(portInUse(claim));
       else
         reject(
-          new Error(
+          new LocalSetupError(
             `Cannot listen on port ${claim.port} (${claim.role}, ${claim.envVar}): ${error.message}`,
           ),
         );
@@ -48,7 +45,7 @@ export async function assertPortsFree(claims: readonly PortClaim[]): Promise<voi
   for (const claim of claims) {
     const other = seen.get(claim.port);
     if (other) {
-      throw new Error(
+      throw new LocalSetupError(
         `${other.envVar} and ${claim.envVar} both ask for port ${claim.port}; give them different ports`,
       );
     }

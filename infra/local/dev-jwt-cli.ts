@@ -2,9 +2,10 @@
 // development JWT for the API that `npm start` runs (stdout: the JWT alone, so
 // `JWT=$(npm run -s dev:jwt -- --user …)` works; stderr: a curl to try it).
 import { parseArgs } from 'node:util';
-import { bannerWarning } from './banner.js';
-import { createDevJwt, curlCommand } from './dev-tokens.js';
-import { LocalSettingsError, readLocalSettings } from './local-settings.js';
+import { bannerWarning, curlCommand } from './banner.js';
+import { readLocalSettings } from './local-settings.js';
+import { LocalSetupError } from './local-setup-error.js';
+import { createDevJwt } from './unsigned-dev-jwt.js';
 
 const USAGE = `usage: npm run dev:jwt -- --user <username> [--org <id or name>]... [options]
 
@@ -34,12 +35,12 @@ function main(): void {
   }
   const expiresInSeconds = Number(values['expires-in']);
   if (!Number.isSafeInteger(expiresInSeconds) || expiresInSeconds < 1) {
-    throw new LocalSettingsError('--expires-in must be a positive number of seconds');
+    throw new LocalSetupError('--expires-in must be a positive number of seconds');
   }
   const extraClaims: Record<string, string> = {};
   for (const pair of values.claim ?? []) {
     const at = pair.indexOf('=');
-    if (at < 1) throw new LocalSettingsError(`--claim ${pair}: expected name=value`);
+    if (at < 1) throw new LocalSetupError(`--claim ${pair}: expected name=value`);
     extraClaims[pair.slice(0, at)] = pair.slice(at + 1);
   }
   if (values.name !== undefined) extraClaims.name = values.name;
@@ -62,7 +63,7 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  if (!(error instanceof LocalSettingsError) && !(error instanceof TypeError)) throw error;
+  if (!(error instanceof LocalSetupError) && !(error instanceof TypeError)) throw error;
   // TypeError: parseArgs refusing an unknown or malformed option.
   console.error(`dev:jwt: ${error.message}\n\n${USAGE}`);
   process.exitCode = 2;

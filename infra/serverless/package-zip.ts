@@ -1,8 +1,9 @@
 import { inflateRawSync } from 'node:zlib';
 
 /**
- * A minimal reader for the function's zip (no zip64, which a Lambda bundle never
- * needs): the central directory lists what Lambda will unpack.
+ * A minimal reader for the function's zip that `osls package` writes (no zip64,
+ * which a Lambda bundle never needs): the central directory lists what Lambda will
+ * unpack. The template tests and the cold-start benchmark read the bundle from it.
  */
 
 export interface ZipEntry {
