@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendJson, sendText } from '../../infra/local/http-server.js';
+import { httpApiEvent } from '../../infra/local/lambda-events.js';
 import { thoughtSpotTokenBody } from '../support/fixtures.js';
 import type { Environment } from './support/environment.js';
 import { watchForLeaks } from './support/leak-watch.js';
@@ -100,7 +101,6 @@ describe('a ThoughtSpot that redirects, lies about the user or echoes request da
   it('reads Accept in any letter case, as other event sources send it', async () => {
     thoughtSpot.answer = (_req, res) => sendJson(res, 200, thoughtSpotTokenBody());
     const event = { routeKey: 'GET /token', claims: ada };
-    const { httpApiEvent } = await import('../support/fixtures.js');
     const raw = httpApiEvent(event);
     delete raw.headers.accept;
     raw.headers.Accept = 'application/json';

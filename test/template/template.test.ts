@@ -3,13 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { listZip, readZipEntry } from '../../infra/serverless/package-zip.js';
 import {
   DEFAULTS,
   LAMBDA_TIMEOUT_SECONDS,
   SECRET_LOOKUP_BUDGET_MS,
   secretNamePrefix,
 } from '../../functions/lib/config-rules.cjs';
+import { listZip, readZipEntry } from '../../infra/serverless/package-zip.js';
 import {
   AlarmSchema,
   AuthorizerSchema,

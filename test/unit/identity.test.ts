@@ -11,7 +11,8 @@ import {
   callerFromJwt,
   chooseOrg,
 } from '../../functions/lib/identity.js';
-import { testConfig, testIamCaller } from '../support/fixtures.js';
+import { iamCaller } from '../../infra/local/lambda-events.js';
+import { testConfig } from '../support/fixtures.js';
 
 const ORG_MAP = '{"acme": 583464508, "beta": 9}';
 
@@ -323,7 +324,7 @@ describe('callerFromBackend', () => {
   const body = { username: 'ada@example.com', org_id: 5 };
 
   it('names the user and the one Org the trusted backend asked for', () => {
-    expect(callerFromBackend({ iam: testIamCaller() }, () => body).caller).toEqual({
+    expect(callerFromBackend({ iam: iamCaller() }, () => body).caller).toEqual({
       username: 'ada@example.com',
       orgIds: [5],
     });
@@ -347,7 +348,7 @@ describe('callerFromBackend', () => {
   it('refuses a username the username rule refuses, as invalid_request (400)', () => {
     // Act
     const error = thrown(() =>
-      callerFromBackend({ iam: testIamCaller() }, () => ({
+      callerFromBackend({ iam: iamCaller() }, () => ({
         ...body,
         username: ' ada@example.com',
       })),
@@ -362,7 +363,7 @@ describe('callerFromBackend', () => {
 
   it('asks for provisioning when the body names any provisioning detail, verbatim', () => {
     // Act
-    const { caller } = callerFromBackend({ iam: testIamCaller() }, () => ({
+    const { caller } = callerFromBackend({ iam: iamCaller() }, () => ({
       ...body,
       email: 'ada@example.com',
       display_name: ' Ada ',
@@ -378,7 +379,7 @@ describe('callerFromBackend', () => {
   });
 
   it('keeps an empty group list, which removes the user from every group', () => {
-    const { caller } = callerFromBackend({ iam: testIamCaller() }, () => ({ ...body, groups: [] }));
+    const { caller } = callerFromBackend({ iam: iamCaller() }, () => ({ ...body, groups: [] }));
     expect(caller.provision).toEqual({ groups: [] });
   });
 });
