@@ -13,9 +13,9 @@ import {
 import { loadRotationConfig } from './config.js';
 import { RotationStepError } from './errors.js';
 import { createOrgTrustedAuth } from './org-trusted-auth.js';
-import { parseRotationEvent, rotationTarget } from './rotation-target.js';
+import { parseRotationEvent, type RotationStep, rotationTarget } from './rotation-target.js';
 import { createSecretVersions } from './secret-versions.js';
-import { type RotationPorts, STEPS } from './steps.js';
+import { type RotationPorts, STEPS, type StepResult } from './steps.js';
 
 // Composition root: configuration and clients are built once per cold start.
 // A bad variable throws here, naming it. The steps are in steps.ts.
@@ -53,39 +53,53 @@ const safeCauses = (error: unknown): string[] =>
     ? [`${error.name}: ${error.message}`, ...causeChain(error)]
     : causeChain(error);
 
-/** One step per invocation, and one log line for it: ids, the Org and the outcome only. */
+/** Who a step's log line is about: ids and the Org, never a value. */
+interface StepLog {
+  step?: RotationStep;
+  /** The event's SecretId: the ARN when Secrets Manager invokes. */
+  secretId?: string;
+  secretName?: string;
+  orgId?: number;
+  /** The event's ClientRequestToken: the new version. */
+  versionId?: string;
+}
+
+/** One step per invocation, and one log line for it: ids, the Org and the outcome. */
 async function rotate(event: unknown): Promise<void> {
   const started = Date.now();
-  const fields: Record<string, unknown> = {};
+  const log: StepLog = {};
   try {
     const request = parseRotationEvent(event);
-    Object.assign(fields, {
-      step: request.Step,
-      secretId: request.SecretId,
-      versionId: request.ClientRequestToken,
-    });
+    log.step = request.Step;
+    log.secretId = request.SecretId;
+    log.versionId = request.ClientRequestToken;
     const target = await rotationTarget(request, secrets, config.secretIdTemplate);
-    Object.assign(fields, { secretName: target.name, orgId: target.orgId });
-    const result = target.finished
+    log.secretName = target.name;
+    log.orgId = target.orgId;
+    const result: StepResult = target.finished
       ? { outcome: 'already-current' }
-      : await STEPS[request.Step](target, invocationPorts(fields));
+      : await STEPS[request.Step](target, invocationPorts({ ...log }));
     logger.info('rotation step done', {
-      ...fields,
+      ...log,
       outcome: result.outcome,
-      ...('fields' in result ? result.fields : {}),
+      ...result.fields,
       latencyMs: Date.now() - started,
     });
   } catch (error) {
     const causes = safeCauses(error);
     logger.error('rotation step failed', {
-      ...fields,
+      ...log,
       outcome: 'failed',
       latencyMs: Date.now() - started,
       errorCause: causes.join(' <- '),
     });
+    // Lambda logs what the handler throws: a message of our own, the cause stays inside.
     const reason = error instanceof OwnMessageError ? error.message : causes[0];
-    const where = `${String(fields.step ?? 'rotation')} failed for secret ${String(fields.secretName ?? fields.secretId ?? '?')}`;
-    throw new RotationStepError(`${where}: ${reason ?? 'unknown error'}`, { cause: error });
+    const secret = log.secretName ?? log.secretId ?? 'unknown';
+    throw new RotationStepError(
+      `${log.step ?? 'rotation'} failed for secret ${secret}: ${reason ?? 'unknown error'}`,
+      { cause: error },
+    );
   }
 }
 
