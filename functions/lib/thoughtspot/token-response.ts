@@ -1,0 +1,44 @@
+import * as z from 'zod/mini';
+import { ThoughtSpotError } from '../errors.js';
+import { parseJson } from '../json.js';
+
+/**
+ * ThoughtSpot's `Token` answer of /auth/token/{full,object}: trusted-auth tokens
+ * and the admin's password login alike. Only the fields we rely on; the Org and
+ * the user are required, because a token is used only when the answer says whom
+ * it is for.
+ */
+const TokenResponseSchema = z.object({
+  token: z.string().check(z.minLength(1)),
+  // The SDK model declares a float; clusters send whole milliseconds. Accept both.
+  expiration_time_in_millis: z.number().check(z.positive()),
+  scope: z.object({ org_id: z.int() }),
+  valid_for_username: z.string(),
+});
+
+export interface CheckedToken {
+  token: string;
+  expiresAtMillis: number;
+}
+
+/**
+ * The token in a 200 body, refused (ThoughtSpotError, never quoting the body) when
+ * it is malformed or for another Org or user than asked for.
+ */
+export function checkedToken(
+  body: string,
+  asked: { orgId: number; username: string },
+): CheckedToken {
+  const parsed = TokenResponseSchema.safeParse(parseJson(body));
+  if (!parsed.success) {
+    throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
+  }
+  if (parsed.data.scope.org_id !== asked.orgId) {
+    throw new ThoughtSpotError('ThoughtSpot returned a token for a different Org.');
+  }
+  // ThoughtSpot may answer with its own letter case for the name.
+  if (parsed.data.valid_for_username.toLowerCase() !== asked.username.toLowerCase()) {
+    throw new ThoughtSpotError('ThoughtSpot returned a token for a different user.');
+  }
+  return { token: parsed.data.token, expiresAtMillis: parsed.data.expiration_time_in_millis };
+}

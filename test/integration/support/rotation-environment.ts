@@ -1,0 +1,137 @@
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  RotateSecretCommand,
+  type RotateSecretCommandInput,
+} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerRotationEvent } from 'aws-lambda';
+import { vi } from 'vitest';
+import {
+  type RotationOutcome,
+  STAND_IN_AWS_ENV,
+  startSecretsManagerStandIn,
+} from '../../../infra/local/secrets-manager-stand-in.js';
+import {
+  startThoughtSpotStandIn,
+  type ThoughtSpotUser,
+} from '../../../infra/local/thoughtspot-stand-in.js';
+import { lambdaContext } from '../../support/fixtures.js';
+import { secretIdOf } from './environment.js';
+import { smClient } from './stand-in-clients.js';
+
+/**
+ * The real rotation handler, loaded fresh with its environment (as environment.ts
+ * loads the token handler), registered as the rotation function of the Secrets
+ * Manager stand-in: a real RotateSecretCommand through the AWS SDK makes the stand-in
+ * invoke it step by step, and the handler talks to both stand-ins over HTTP.
+ */
+
+export const ROTATION_LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:rotate-key';
+export const ADMIN_SECRET_ID = 'thoughtspot/trusted-auth/admin';
+export const ADMIN_USER = 'tsadmin';
+
+export interface RotationEnvironmentOptions {
+  clusterKey: string;
+  orgKeys?: Record<number, string>;
+  /** Org id → SecretString of its key secret. */
+  secrets: Record<number, string>;
+  adminPassword: string;
+  /** Default: one admin with ADMINISTRATION. */
+  users?: ThoughtSpotUser[];
+  oldCluster?: boolean;
+}
+
+type RotationHandler = (event: SecretsManagerRotationEvent) => Promise<unknown>;
+
+export async function startRotationEnvironment(options: RotationEnvironmentOptions) {
+  const sm = await startSecretsManagerStandIn({
+    secrets: {
+      ...Object.fromEntries(
+        Object.entries(options.secrets).map(([orgId, value]) => [secretIdOf(Number(orgId)), value]),
+      ),
+      [ADMIN_SECRET_ID]: JSON.stringify({ username: ADMIN_USER, password: options.adminPassword }),
+    },
+  });
+  const ts = await startThoughtSpotStandIn({
+    clusterKey: options.clusterKey,
+    orgKeys: options.orgKeys ?? {},
+    users: options.users ?? [
+      { username: ADMIN_USER, password: options.adminPassword, privileges: ['ADMINISTRATION'] },
+    ],
+    oldCluster: options.oldCluster ?? false,
+  });
+  const env: Record<string, string> = {
+    ...STAND_IN_AWS_ENV,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url,
+    THOUGHTSPOT_HOST: ts.url,
+    POWERTOOLS_SERVICE_NAME: 'thoughtspot-token-service-rotation-test',
+  };
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  // A fresh module graph = a cold start with this environment.
+  vi.resetModules();
+  const { handler } = await import('../../../functions/rotate/handler.js');
+  const invoke: RotationHandler = (event) => handler(event, lambdaContext());
+  sm.registerRotationFunction(ROTATION_LAMBDA_ARN, invoke);
+  const client = smClient(sm.url);
+
+  const world = {
+    sm,
+    ts,
+    client,
+    invoke,
+    /** RotateSecret through the SDK, then the outcome once the stand-in ran the steps. */
+    async rotate(secretId: string, input: Partial<RotateSecretCommandInput> = {}) {
+      const answer = await client.send(
+        new RotateSecretCommand({
+          SecretId: secretId,
+          RotationLambdaARN: ROTATION_LAMBDA_ARN,
+          ...input,
+        }),
+      );
+      const outcome = (await sm.rotationSettled(secretId)) as RotationOutcome;
+      return { token: answer.VersionId ?? '', outcome, arn: answer.ARN ?? '' };
+    },
+    /**
+     * Secrets Manager's retry of a failed rotation: the same token, every step again
+     * in order, stopping at the first that fails (its error is returned).
+     */
+    async retry(arn: string, token: string): Promise<unknown> {
+      for (const Step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) {
+        try {
+          await invoke({ Step, SecretId: arn, ClientRequestToken: token });
+        } catch (error) {
+          return error;
+        }
+      }
+      return undefined;
+    },
+    async value(secretId: string, stage = 'AWSCURRENT') {
+      const output = await client.send(
+        new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }),
+      );
+      return output.SecretString;
+    },
+    async stages(secretId: string) {
+      const output = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+      return output.VersionIdsToStages ?? {};
+    },
+    /** The admin configure calls ThoughtSpot received, as their auth_status values. */
+    configureCalls: () =>
+      ts.requests
+        .filter((request) => request.path === '/api/rest/2.0/auth/configure')
+        .map((request) => JSON.stringify(request.body).match(/"(ENABLED|DISABLED)"/)?.[1]),
+    async close() {
+      sm.registerRotationFunction(ROTATION_LAMBDA_ARN, undefined);
+      client.destroy();
+      await Promise.all([sm.close(), ts.close()]);
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    },
+  };
+  return world;
+}
+
+export type RotationEnvironment = Awaited<ReturnType<typeof startRotationEnvironment>>;
