@@ -14,7 +14,6 @@ import {
   AlarmSchema,
   AuthorizerSchema,
   allStrings,
-  FunctionSchema,
   HttpApiSchema,
   LogGroupSchema,
   loadTemplate,

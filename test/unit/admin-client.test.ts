@@ -7,7 +7,6 @@ import {
   type AdminSession,
   createThoughtSpotAdmin,
   levelOf,
-  type ThoughtSpotClientOptions,
 } from '../../functions/lib/thoughtspot.js';
 import {
   fakeFetch,
@@ -25,7 +24,7 @@ const PASSWORD = fakeKey('admin-password');
 const CREDENTIALS = { username: 'tsadmin', password: PASSWORD };
 const BEARER = fakeKey('bearer');
 
-const adminClient = (fetch: ThoughtSpotClientOptions['fetch'], timeoutMs = 2000) =>
+const adminClient = (fetch: typeof globalThis.fetch, timeoutMs = 2000) =>
   createThoughtSpotAdmin({
     host: TEST_THOUGHTSPOT_HOST,
     timeoutMs,

@@ -5,7 +5,8 @@ import {
   type RotateSecretCommandInput,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
-import { vi } from 'vitest';
+import { loadFreshRotationHandler } from '../../../infra/local/fresh-handler.js';
+import { lambdaContext } from '../../../infra/local/lambda-events.js';
 import {
   type RotationOutcome,
   STAND_IN_AWS_ENV,
@@ -15,7 +16,6 @@ import {
   startThoughtSpotStandIn,
   type ThoughtSpotUser,
 } from '../../../infra/local/thoughtspot-stand-in.js';
-import { lambdaContext } from '../../support/fixtures.js';
 import { secretIdOf } from './environment.js';
 import { smClient } from './stand-in-clients.js';
 
@@ -41,8 +41,6 @@ export interface RotationEnvironmentOptions {
   oldCluster?: boolean;
 }
 
-type RotationHandler = (event: SecretsManagerRotationEvent) => Promise<unknown>;
-
 export async function startRotationEnvironment(options: RotationEnvironmentOptions) {
   const sm = await startSecretsManagerStandIn({
     secrets: {
@@ -66,12 +64,8 @@ export async function startRotationEnvironment(options: RotationEnvironmentOptio
     THOUGHTSPOT_HOST: ts.url,
     POWERTOOLS_SERVICE_NAME: 'thoughtspot-token-service-rotation-test',
   };
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  // A fresh module graph = a cold start with this environment.
-  vi.resetModules();
-  const { handler } = await import('../../../functions/rotate/handler.js');
-  const invoke: RotationHandler = (event) => handler(event, lambdaContext());
+  const { handler, restoreEnv } = await loadFreshRotationHandler(env);
+  const invoke = (event: SecretsManagerRotationEvent) => handler(event, lambdaContext());
   sm.registerRotationFunction(ROTATION_LAMBDA_ARN, invoke);
   const client = smClient(sm.url);
 
@@ -125,10 +119,7 @@ export async function startRotationEnvironment(options: RotationEnvironmentOptio
       sm.registerRotationFunction(ROTATION_LAMBDA_ARN, undefined);
       client.destroy();
       await Promise.all([sm.close(), ts.close()]);
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+      restoreEnv();
     },
   };
   return world;
