@@ -4,7 +4,7 @@ import {
   type RequestTrace,
   type UpstreamTrace,
 } from '../../functions/lib/request-trace.js';
-import type { OrgKey, SecretKeys } from '../../functions/lib/secret-keys.js';
+import type { OrgKey, PendingLookup, SecretKeys } from '../../functions/lib/secret-keys.js';
 import {
   type MintedToken,
   type MintRequest,
@@ -37,10 +37,18 @@ export const orgKey = (overrides: Partial<OrgKey> = {}): OrgKey => ({
   ...overrides,
 });
 
-/** A SecretKeys port that hands out `key` and, on refetch, `fresh`; it records what it was asked. */
-export function fakeSecretKeys(key: OrgKey | Error, fresh?: OrgKey) {
+/**
+ * A SecretKeys port that hands out `key`, on refetch `fresh`, and on a look at AWSPENDING
+ * `pending` (no rotation by default); it records what it was asked.
+ */
+export function fakeSecretKeys(
+  key: OrgKey | Error,
+  fresh?: OrgKey,
+  pending: PendingLookup = { rotating: false },
+) {
   const keyForCalls: number[] = [];
   const refetchCalls: OrgKey[] = [];
+  const pendingCalls: { used: OrgKey; until: number }[] = [];
   const port: SecretKeys = {
     keyFor: async (orgId) => {
       keyForCalls.push(orgId);
@@ -51,9 +59,13 @@ export function fakeSecretKeys(key: OrgKey | Error, fresh?: OrgKey) {
       refetchCalls.push(used);
       return fresh;
     },
+    pendingKey: async (used, until) => {
+      pendingCalls.push({ used, until });
+      return pending;
+    },
     clear: () => undefined,
   };
-  return { port, keyForCalls, refetchCalls };
+  return { port, keyForCalls, refetchCalls, pendingCalls };
 }
 
 /** What the fake ThoughtSpot does with one mint request: answer or throw. */
