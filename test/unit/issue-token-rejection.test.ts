@@ -6,6 +6,7 @@ import {
 } from '../../functions/lib/errors.js';
 import { newRequestTrace } from '../../functions/lib/request-trace.js';
 import { TokenRejectedError } from '../../functions/lib/thoughtspot.js';
+import { RETRY_RESERVE_MS } from '../../functions/token/issue-token.js';
 import { fakeKey, rejection } from '../support/fixtures.js';
 import {
   caller,
@@ -21,7 +22,7 @@ import {
 /** What the use case does when ThoughtSpot rejects the key (SPEC §5), against fake ports. */
 
 describe('issueToken after a key rejection', () => {
-  describe('rotation (SPEC §5)', () => {
+  describe('a re-read of AWSCURRENT (SPEC §5)', () => {
     it('refetches a cached key ThoughtSpot rejected and retries once with the new key', async () => {
       // Prepare
       const cached = orgKey({ cache: 'hit' });
@@ -143,12 +144,14 @@ describe('issueToken after a key rejection', () => {
       // Assess
       expect(error).toBeInstanceOf(UserRejectedError);
       expect(secretKeys.refetchCalls).toHaveLength(0);
+      expect(secretKeys.pendingCalls).toHaveLength(0);
       expect(mint.calls).toHaveLength(1);
     });
 
-    it('does not refetch a key it has just read (cache miss)', async () => {
+    it('looks only at AWSPENDING, not AWSCURRENT again, for a key it has just read (cache miss)', async () => {
       // Prepare
-      const secretKeys = fakeSecretKeys(orgKey({ cache: 'miss' }), orgKey({ key: fakeKey('new') }));
+      const used = orgKey({ cache: 'miss' });
+      const secretKeys = fakeSecretKeys(used, orgKey({ key: fakeKey('new') }));
       const mint = fakeMintToken(rejects(401, 10097), minted);
 
       // Act
@@ -157,6 +160,7 @@ describe('issueToken after a key rejection', () => {
       // Assess
       expect(error).toBeInstanceOf(SecretKeyRejectedError);
       expect(secretKeys.refetchCalls).toHaveLength(0);
+      expect(secretKeys.pendingCalls.map((call) => call.used)).toEqual([used]);
       expect(mint.calls).toHaveLength(1);
     });
 
@@ -222,6 +226,105 @@ describe('issueToken after a key rejection', () => {
         expect(text).not.toContain(cached.key);
         expect(text).not.toContain(fresh.key);
       }
+    });
+  });
+
+  describe('a rotation in progress (SPEC §5)', () => {
+    it('retries with the AWSPENDING key when AWSCURRENT still holds the rejected one', async () => {
+      // Prepare
+      const used = orgKey({ cache: 'hit' });
+      const pending = orgKey({ key: fakeKey('pending'), cache: 'miss' });
+      const secretKeys = fakeSecretKeys(used, undefined, { rotating: true, key: pending });
+      const mint = fakeMintToken(rejects(403, 10023), minted);
+      const trace = newRequestTrace();
+
+      // Act
+      const token = await issue(secretKeys.port, mint.port, {}, caller(), trace);
+
+      // Assess
+      expect(token.token).toBe('token-for-ada@example.com');
+      expect(secretKeys.refetchCalls).toEqual([used]);
+      expect(mint.calls.map((call) => call.request.secretKey)).toEqual([used.key, pending.key]);
+      expect(trace).toMatchObject({ refetched: true, rotationWaitMs: expect.any(Number) });
+    });
+
+    it('does not look at AWSPENDING when AWSCURRENT already gave a new key', async () => {
+      // Prepare
+      const secretKeys = fakeSecretKeys(orgKey({ cache: 'hit' }), orgKey({ key: fakeKey('new') }));
+      const trace = newRequestTrace();
+
+      // Act
+      await issue(
+        secretKeys.port,
+        fakeMintToken(rejects(401, 10097), minted).port,
+        {},
+        caller(),
+        trace,
+      );
+
+      // Assess
+      expect(secretKeys.pendingCalls).toHaveLength(0);
+      expect(trace.rotationWaitMs).toBeUndefined();
+    });
+
+    it('waits for AWSPENDING until the deadline less a reserve for the retry', async () => {
+      // Prepare
+      const secretKeys = fakeSecretKeys(orgKey(), undefined, {
+        rotating: true,
+        key: orgKey({ key: fakeKey('pending') }),
+      });
+      const mint = fakeMintToken(rejects(401, 10097), minted);
+
+      // Act
+      await issue(secretKeys.port, mint.port);
+
+      // Assess
+      const [first, retry] = mint.calls.map((call) => call.deadlineAt);
+      expect(secretKeys.pendingCalls[0]?.until).toBe((first ?? 0) - RETRY_RESERVE_MS);
+      expect(retry).toBe(first);
+    });
+
+    it('answers secret_key_rejected when the rotation stored no key in time, whatever the code', async () => {
+      // Prepare
+      const secretKeys = fakeSecretKeys(orgKey(), undefined, { rotating: true, timedOut: true });
+      const mint = fakeMintToken(rejects(401));
+      const trace = newRequestTrace();
+
+      // Act
+      const error = await rejection(issue(secretKeys.port, mint.port, {}, caller(), trace));
+
+      // Assess
+      expect(error).toBeInstanceOf(SecretKeyRejectedError);
+      expect((error as Error).cause).toBeInstanceOf(TokenRejectedError);
+      expect(mint.calls).toHaveLength(1);
+      expect(trace.rotationWaitMs).toEqual(expect.any(Number));
+      expect(trace.refetched).toBeUndefined();
+    });
+
+    it('answers by the upstream code when a rotation offered no other key', async () => {
+      // Prepare: e.g. a test rotation, whose AWSPENDING is a copy of the current key
+      const secretKeys = fakeSecretKeys(orgKey(), undefined, { rotating: true });
+
+      // Act
+      const error = await rejection(issue(secretKeys.port, fakeMintToken(rejects(401)).port));
+
+      // Assess
+      expect(error).toBeInstanceOf(UserRejectedError);
+    });
+
+    it('records no rotation wait when no rotation is in progress', async () => {
+      // Prepare
+      const secretKeys = fakeSecretKeys(orgKey(), undefined, { rotating: false });
+      const trace = newRequestTrace();
+
+      // Act
+      await rejection(
+        issue(secretKeys.port, fakeMintToken(rejects(401, 10097)).port, {}, caller(), trace),
+      );
+
+      // Assess
+      expect(secretKeys.pendingCalls).toHaveLength(1);
+      expect(trace.rotationWaitMs).toBeUndefined();
     });
   });
 });
