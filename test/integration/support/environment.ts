@@ -10,6 +10,7 @@ import {
 import {
   startThoughtSpotStandIn,
   type ThoughtSpotStandIn,
+  type ThoughtSpotUser,
 } from '../../../infra/local/thoughtspot-stand-in.js';
 import { type HttpApiEventOptions, httpApiEvent, lambdaContext } from '../../support/fixtures.js';
 
@@ -30,6 +31,8 @@ export interface EnvironmentOptions {
   orgKeys?: Record<number, string>;
   /** Secrets Manager content: Org id → SecretString. */
   secrets?: Record<number, string>;
+  /** ThoughtSpot users who may log in with a password (admins rotate keys). */
+  users?: ThoughtSpotUser[];
   /** Extra or overriding environment for the function. */
   env?: Record<string, string>;
 }
@@ -56,6 +59,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
   const ts = await startThoughtSpotStandIn({
     clusterKey: options.clusterKey,
     orgKeys: options.orgKeys ?? {},
+    ...(options.users ? { users: options.users } : {}),
   });
 
   const env: Record<string, string> = {
