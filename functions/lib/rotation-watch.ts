@@ -16,9 +16,15 @@ import {
  * One poll per secret, shared by everyone waiting: each look is one DescribeSecret plus,
  * while a rotation is in progress and its key is not known yet, one GetSecretValue of
  * AWSPENDING. Looks run one at a time and start at least `pollIntervalMs` apart, and only
- * while someone waits. Per secret and container that bounds Secrets Manager calls to
- * 1000 / pollIntervalMs DescribeSecret + as many GetSecretValue per second (4 + 4 at the
- * default 250 ms), however many requests wait.
+ * while someone waits.
+ *
+ * The bound, per secret and container, however many requests are rejected or wait: at
+ * most 1000 / pollIntervalMs looks per second (4 at the default 250 ms), each one
+ * DescribeSecret and at most one GetSecretValue (AWSPENDING's key while a rotation is in
+ * progress, or, in secret-keys.ts, AWSCURRENT's once a look finds it moved), so ≤ 4 + 4
+ * calls per second. On top, secret-keys.ts's forced refetch of AWSCURRENT stays at most
+ * one per minRefetchIntervalMs (5 s). Once the new key is cached, requests mint with it
+ * and stop calling.
  *
  * A waiter is served by the first look that starts after it asked: an earlier one may
  * predate the rotation that killed its key (AWSPENDING is registered before createSecret

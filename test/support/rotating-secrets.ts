@@ -5,6 +5,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { type SecretKeysOptions, secretIdFor } from '../../functions/lib/secret-keys.js';
 
 /**
@@ -141,6 +142,22 @@ export function rotatingSecrets() {
 }
 
 export type RotatingSecrets = ReturnType<typeof rotatingSecrets>;
+
+/**
+ * rotatingSecrets(), reset before each test of the file, which runs on fake timers (and a
+ * fake Date) so that waits and deadlines are exact. setImmediate stays real.
+ */
+export function useRotatingSecrets(): RotatingSecrets {
+  const aws = rotatingSecrets();
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    aws.reset();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  return aws;
+}
 
 /** createSecretKeys options for these tests; the clock is Date.now (fake timers). */
 export const rotationTestOptions = (

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SecretKeyRejectedError } from '../../functions/lib/errors.js';
 import { newRequestTrace } from '../../functions/lib/request-trace.js';
 import { createSecretKeys } from '../../functions/lib/secret-keys.js';
@@ -6,14 +6,14 @@ import { type MintRequest, TokenRejectedError } from '../../functions/lib/though
 import { RETRY_RESERVE_MS } from '../../functions/token/issue-token.js';
 import { fakeKey, rejection } from '../support/fixtures.js';
 import { caller, fakeMintToken, issue, minted, SETTINGS } from '../support/issue-token-fakes.js';
-import { rotatingSecrets, rotationTestOptions } from '../support/rotating-secrets.js';
+import { rotationTestOptions, useRotatingSecrets } from '../support/rotating-secrets.js';
 
 /**
  * The use case with the real key port (Secrets Manager mocked) during a rotation: the old
  * key dies in ThoughtSpot before the new one is readable as AWSPENDING (SPEC §5).
  */
 
-const aws = rotatingSecrets();
+const aws = useRotatingSecrets();
 
 /** ThoughtSpot, reduced to the one key it accepts now (Org 0's also for every Org). */
 function thoughtSpot(initial: string) {
@@ -43,14 +43,6 @@ async function midRotation(orgId = 7) {
   ts.rotateTo(newKey);
   return { secretKeys, ts, newKey };
 }
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  aws.reset();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 describe('issueToken during a rotation', () => {
   it('waits for the AWSPENDING key and mints with it within the same deadline', async () => {

@@ -1,18 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createSecretKeys,
   type OrgKey,
   type SecretKeysOptions,
 } from '../../functions/lib/secret-keys.js';
 import { fakeKey } from '../support/fixtures.js';
-import { rotatingSecrets, rotationTestOptions } from '../support/rotating-secrets.js';
+import { rotationTestOptions, useRotatingSecrets } from '../support/rotating-secrets.js';
 
 /** SecretKeys.pendingKey: what the key port does after a rejection while a rotation runs (SPEC §5). */
 
 const POLL_MS = 250;
 const WAIT_MS = 4000;
 
-const aws = rotatingSecrets();
+const aws = useRotatingSecrets();
 const secretKeys = (overrides: Partial<SecretKeysOptions> = {}) =>
   createSecretKeys(rotationTestOptions(aws, overrides));
 
@@ -31,14 +31,6 @@ async function cachedOldKey() {
   const used = await keys.keyFor(7);
   return { keys, used };
 }
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  aws.reset();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 describe('SecretKeys.pendingKey', () => {
   it('answers at once after one DescribeSecret when no rotation is in progress', async () => {
