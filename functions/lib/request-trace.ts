@@ -11,6 +11,8 @@ export interface RequestTrace {
   keySource?: 'own' | 'fallback';
   cache?: CacheStatus;
   refetched?: boolean;
+  /** Set when a rotation of the key's secret was in progress: how long the request waited. */
+  rotationWaitMs?: number;
   upstream: UpstreamTrace;
 }
 
@@ -30,6 +32,7 @@ export function traceLogFields(trace: RequestTrace) {
     keySource: trace.keySource,
     cache: trace.cache,
     refetched: trace.refetched ?? false,
+    rotationWaitMs: trace.rotationWaitMs,
     thoughtspotStatus: trace.upstream.status,
     attempts: trace.upstream.attempts,
     upstreamLatencyMs: trace.upstream.latencyMs,

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { ORG_ID_PLACEHOLDER } from './config-rules.cjs';
 import { OrgNotConfiguredError, SecretUnavailableError, SecretValueError } from './errors.js';
 import { parseJson } from './json.js';
+import { createRotationWatch, DEFAULT_ROTATION_POLL_INTERVAL_MS } from './rotation-watch.js';
 
 /**
  * Per-Org secret keys from Secrets Manager, behind a narrow port.
@@ -12,6 +13,8 @@ import { parseJson } from './json.js';
  * - Concurrent lookups of one secret id share one request (single flight).
  * - While Secrets Manager fails, a cached answer is served up to maxStale past its TTL.
  * - An Org without a secret borrows the primary Org's (Org 0) key, if fallback is on.
+ * - After a rejection, a rotation in progress is waited for (rotation-watch.ts) and its
+ *   AWSPENDING key is cached in place of AWSCURRENT's until finishSecret moves AWSCURRENT.
  */
 
 export type CacheStatus = 'hit' | 'miss' | 'stale';
@@ -24,6 +27,16 @@ export interface OrgKey {
   cache: CacheStatus;
 }
 
+/** What a look at AWSPENDING found after a rejection. */
+export interface PendingLookup {
+  /** A different key to retry with: AWSPENDING's, or AWSCURRENT's if a rotation just ended. */
+  key?: OrgKey | undefined;
+  /** A rotation of the key's secret was in progress (the request waited for it). */
+  rotating: boolean;
+  /** `until` passed before the look found a key (or before any look). */
+  timedOut?: boolean;
+}
+
 export interface SecretKeys {
   /** The key to mint tokens for `orgId` with. Throws OrgNotConfigured / SecretUnavailable. */
   keyFor(orgId: number): Promise<OrgKey>;
@@ -32,6 +45,13 @@ export interface SecretKeys {
    * Returns the new key when it changed, else undefined.
    */
   refetch(used: OrgKey): Promise<OrgKey | undefined>;
+  /**
+   * After ThoughtSpot rejected `used` and AWSCURRENT gave no other key: the rotation's
+   * AWSPENDING key. While a rotation is in progress and that key is not stored yet, waits
+   * for it (one shared poll per secret) until `until` (epoch ms); with none in progress,
+   * answers after one look. Never throws.
+   */
+  pendingKey(used: OrgKey, until: number): Promise<PendingLookup>;
   /** Forgets everything (tests). */
   clear(): void;
 }
@@ -48,6 +68,8 @@ export interface SecretKeysOptions
   minRefetchIntervalMs?: number;
   /** After a failed lookup, serve stale answers this long before asking again. */
   failureBackoffMs?: number;
+  /** While requests wait for a rotation, looks at its secret start at least this far apart. */
+  rotationPollIntervalMs?: number;
   now?: () => number;
 }
 
@@ -81,6 +103,18 @@ export const secretIdFor = (template: string, orgId: number): string =>
 interface Entry {
   key: string | null;
   fetchedAt: number;
+  /** The secret version the key came from. */
+  versionId?: string;
+  /**
+   * Set when the key is a rotation's AWSPENDING key: the AWSCURRENT version it replaces.
+   * Until finishSecret moves AWSCURRENT, reads still return that version's dead key.
+   */
+  supersedes?: string;
+}
+
+interface Fetched {
+  key: string | null;
+  versionId?: string;
 }
 
 interface Lookup {
@@ -104,6 +138,7 @@ export function createSecretKeys(options: SecretKeysOptions): SecretKeys {
     lookupTimeoutMs = DEFAULT_LOOKUP_TIMEOUT_MS,
     minRefetchIntervalMs = 5000,
     failureBackoffMs = 5000,
+    rotationPollIntervalMs = DEFAULT_ROTATION_POLL_INTERVAL_MS,
     now = Date.now,
   } = options;
 
@@ -112,16 +147,27 @@ export function createSecretKeys(options: SecretKeysOptions): SecretKeys {
   const forcedAt = new Map<string, number>();
   const inFlight = new Map<string, Promise<Lookup>>();
 
-  async function fetchSecret(secretId: string): Promise<string | null> {
+  async function fetchSecret(secretId: string): Promise<Fetched> {
     try {
       const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }), {
         abortSignal: AbortSignal.timeout(lookupTimeoutMs),
       });
-      return parseSecretValue(output.SecretString);
+      const key = parseSecretValue(output.SecretString);
+      return output.VersionId === undefined ? { key } : { key, versionId: output.VersionId };
     } catch (error) {
-      if (isNotFound(error)) return null;
+      if (isNotFound(error)) return { key: null };
       throw error;
     }
+  }
+
+  /** What a read of AWSCURRENT means for the cache. */
+  function entryFor(secretId: string, fetched: Fetched): Entry {
+    const prior = entries.get(secretId);
+    // Mid-rotation AWSCURRENT still holds the key the rotation killed: keep AWSPENDING's.
+    if (prior?.supersedes !== undefined && prior.supersedes === fetched.versionId) {
+      return { ...prior, fetchedAt: now() };
+    }
+    return { ...fetched, fetchedAt: now() };
   }
 
   function load(secretId: string): Promise<Lookup> {
@@ -129,10 +175,10 @@ export function createSecretKeys(options: SecretKeysOptions): SecretKeys {
     if (running) return running;
     const lookup = (async (): Promise<Lookup> => {
       try {
-        const key = await fetchSecret(secretId);
-        entries.set(secretId, { key, fetchedAt: now() });
+        const entry = entryFor(secretId, await fetchSecret(secretId));
+        entries.set(secretId, entry);
         failedAt.delete(secretId);
-        return { key, cache: 'miss' };
+        return { key: entry.key, cache: 'miss' };
       } catch (error) {
         failedAt.set(secretId, now());
         const stale = usableStale(secretId);
@@ -164,6 +210,40 @@ export function createSecretKeys(options: SecretKeysOptions): SecretKeys {
       if (stale) return Promise.resolve(stale);
     }
     return load(secretId);
+  }
+
+  const rotations = createRotationWatch({
+    client,
+    lookupTimeoutMs,
+    pollIntervalMs: rotationPollIntervalMs,
+    knownKey: (secretId, versionId) => {
+      const entry = entries.get(secretId);
+      return entry?.versionId === versionId ? (entry.key ?? undefined) : undefined;
+    },
+    parse: parseSecretValue,
+    isNotFound,
+    now,
+  });
+
+  /** Caches a rotation's AWSPENDING key in place of AWSCURRENT's dead one. */
+  function adoptPending(secretId: string, key: string, versionId: string, supersedes?: string) {
+    if (entries.get(secretId)?.versionId === versionId) return;
+    entries.set(secretId, {
+      key,
+      fetchedAt: now(),
+      versionId,
+      ...(supersedes === undefined ? {} : { supersedes }),
+    });
+  }
+
+  /** AWSCURRENT's key once no rotation is in progress: re-read if its version moved. */
+  async function currentKey(secretId: string, currentVersionId: string | undefined) {
+    const entry = entries.get(secretId);
+    if (currentVersionId === undefined || entry?.versionId === currentVersionId) {
+      return entry?.key ?? undefined;
+    }
+    const fresh = await load(secretId).catch(() => undefined);
+    return fresh?.key ?? undefined;
   }
 
   const worst = (a: CacheStatus, b: CacheStatus): CacheStatus =>
@@ -201,11 +281,38 @@ export function createSecretKeys(options: SecretKeysOptions): SecretKeys {
       return { ...used, key: fresh.key, cache: 'miss' };
     },
 
+    async pendingKey(used, until) {
+      const secretId = secretIdFor(secretIdTemplate, used.keyOrgId);
+      const other = (key: string | undefined): OrgKey | undefined =>
+        key === undefined || key === used.key ? undefined : { ...used, key, cache: 'miss' };
+      let rotating = false;
+      for (;;) {
+        const look = await rotations.nextLook(secretId, until);
+        // The deadline passed while the rotation's key was not readable yet.
+        if (look === undefined) return { rotating, timedOut: true };
+        // Secrets Manager failed: keep waiting only for a rotation already seen.
+        if (look.state === 'unknown') {
+          if (rotating) continue;
+          return { rotating };
+        }
+        if (look.state === 'idle') {
+          return { rotating, key: other(await currentKey(secretId, look.currentVersionId)) };
+        }
+        rotating = true;
+        if (look.pendingKey === null) continue;
+        if (look.pendingKey !== used.key) {
+          adoptPending(secretId, look.pendingKey, look.pendingVersionId, look.currentVersionId);
+        }
+        return { rotating, key: other(look.pendingKey) };
+      }
+    },
+
     clear() {
       entries.clear();
       failedAt.clear();
       forcedAt.clear();
       inFlight.clear();
+      rotations.clear();
     },
   };
 }

@@ -18,12 +18,18 @@ export interface IssueTokenPorts {
 export interface IssueTokenSettings {
   tokenValiditySeconds: number;
   maxTokenValiditySeconds: number;
-  /** One deadline for the whole request, the rotation retry included. */
+  /** One deadline for the whole request, the rotation wait and retry included. */
   thoughtSpotTimeoutMs: number;
 }
 
 /** ThoughtSpot's "wrong secret key" and "trusted auth not enabled for this cluster or Org". */
 const KEY_PROBLEM_CODES = new Set([10097, 10023]);
+
+/**
+ * A wait for a rotation ends this long before the request's deadline (at most a quarter
+ * of it), so that the retry with the new key still has time to mint.
+ */
+export const RETRY_RESERVE_MS = 500;
 
 const rejectionError = (rejection: TokenRejectedError) =>
   rejection.upstreamCode !== undefined && KEY_PROBLEM_CODES.has(rejection.upstreamCode)
@@ -66,10 +72,22 @@ export async function issueToken(
     return await mint(key);
   } catch (error) {
     if (!(error instanceof TokenRejectedError)) throw error;
-    // A 401/403 for a cached key may mean the key was rotated since we read it (SPEC §5).
-    const mayBeRotated = (error.status === 401 || error.status === 403) && key.cache !== 'miss';
-    const fresh = mayBeRotated ? await ports.secretKeys.refetch(key) : undefined;
-    if (!fresh) throw rejectionError(error);
+    // Only a 401/403 may mean the key was rotated (SPEC §5).
+    if (error.status !== 401 && error.status !== 403) throw rejectionError(error);
+    // A cached key may be older than AWSCURRENT: read it again (rate limited).
+    const current = key.cache === 'miss' ? undefined : await ports.secretKeys.refetch(key);
+    // Until finishSecret, AWSCURRENT still holds the key a rotation killed: look at
+    // AWSPENDING, waiting for it while a rotation is in progress.
+    const pending = current
+      ? undefined
+      : await lookAtPending(key, ports.secretKeys, deadlineAt, settings, trace);
+    const fresh = current ?? pending?.key;
+    if (!fresh) {
+      // A rotation that did not store its key within the deadline is a key problem too.
+      throw pending?.rotating && pending.timedOut
+        ? new SecretKeyRejectedError(undefined, { cause: error })
+        : rejectionError(error);
+    }
     trace.refetched = true;
     try {
       return await mint(fresh);
@@ -77,4 +95,19 @@ export async function issueToken(
       throw retryError instanceof TokenRejectedError ? rejectionError(retryError) : retryError;
     }
   }
+}
+
+/** Looks at AWSPENDING and records a rotation wait in the trace. */
+async function lookAtPending(
+  used: OrgKey,
+  secretKeys: SecretKeys,
+  deadlineAt: number,
+  settings: IssueTokenSettings,
+  trace: RequestTrace,
+) {
+  const started = Date.now();
+  const reserve = Math.min(RETRY_RESERVE_MS, settings.thoughtSpotTimeoutMs / 4);
+  const pending = await secretKeys.pendingKey(used, deadlineAt - reserve);
+  if (pending.rotating) trace.rotationWaitMs = Date.now() - started;
+  return pending;
 }

@@ -15,6 +15,8 @@ export const METRIC = {
   secretCacheMiss: 'SecretCacheMiss',
   secretCacheStale: 'SecretCacheStale',
   upstreamLatency: 'UpstreamLatency',
+  /** Milliseconds a request waited for a key rotation in progress; only requests that did. */
+  rotationWait: 'RotationWait',
 } as const;
 
 /** The extra dimension of `Errors`: the error code of SPEC §3. */
@@ -42,6 +44,9 @@ export function addRequestMetrics(
   }
   if (trace.keySource === 'fallback') metrics.addMetric(METRIC.fallbackUsed, MetricUnit.Count, 1);
   if (trace.cache !== undefined) metrics.addMetric(CACHE_METRIC[trace.cache], MetricUnit.Count, 1);
+  if (trace.rotationWaitMs !== undefined) {
+    metrics.addMetric(METRIC.rotationWait, MetricUnit.Milliseconds, trace.rotationWaitMs);
+  }
   if (trace.upstream.latencyMs !== undefined) {
     metrics.addMetric(METRIC.upstreamLatency, MetricUnit.Milliseconds, trace.upstream.latencyMs);
   }

@@ -29,7 +29,7 @@ export interface StandInsOptions {
   /** 0 or absent: any free port. */
   ports?: { secretsManager?: number; thoughtSpot?: number };
   /** For the ThoughtSpot stand-in: HTTPS, the origins its session endpoints allow, its clock. */
-  thoughtSpot?: Pick<ThoughtSpotStandInOptions, 'tls' | 'corsOrigins' | 'now'>;
+  thoughtSpot?: Pick<ThoughtSpotStandInOptions, 'tls' | 'corsOrigins' | 'now' | 'users'>;
   /** A real cluster: no ThoughtSpot stand-in, the function is pointed at this host. */
   thoughtSpotHost?: string;
   /** A Secrets Manager of the user's (LocalStack…): no Secrets Manager stand-in. */

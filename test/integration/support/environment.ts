@@ -9,7 +9,10 @@ import {
 import { secretIdOf } from '../../../infra/local/local-settings.js';
 import type { SecretsManagerStandIn } from '../../../infra/local/secrets-manager-stand-in.js';
 import { startStandIns } from '../../../infra/local/stand-ins.js';
-import type { ThoughtSpotStandIn } from '../../../infra/local/thoughtspot-stand-in.js';
+import type {
+  ThoughtSpotStandIn,
+  ThoughtSpotUser,
+} from '../../../infra/local/thoughtspot-stand-in.js';
 
 /**
  * The whole handler, as Lambda would load it, wired by environment variables to
@@ -28,6 +31,8 @@ export interface EnvironmentOptions {
   orgKeys?: Record<number, string>;
   /** Secrets Manager content: Org id → SecretString. */
   secrets?: Record<number, string>;
+  /** ThoughtSpot users who may log in with a password (admins rotate keys). */
+  users?: ThoughtSpotUser[];
   /** Extra or overriding environment for the function. */
   env?: Record<string, string>;
 }
@@ -54,6 +59,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
         ]),
       ),
     },
+    ...(options.users ? { thoughtSpot: { users: options.users } } : {}),
   });
   // A fresh instance = a cold start with this environment.
   const { handler, restoreEnv } = await loadFreshHandler({
