@@ -1,5 +1,7 @@
 // What `npm start` prints once everything listens: what runs where, the loud
 // warning about JWT signatures, and a curl that works as pasted.
+import { EXAMPLE_TOKEN_POLICY_FILE } from './local-policy.js';
+import { EXAMPLE_USER_CLAIMS } from './local-settings.js';
 
 export interface BannerInfo {
   apiUrl: string;
@@ -10,8 +12,12 @@ export interface BannerInfo {
   corsOrigins: readonly string[];
   jwtIssuer: string;
   jwtAudience: string;
+  /** Present when TOKEN_POLICY_FILE gave the function a token policy. */
+  tokenPolicy?: { file: string; scope: string };
   exampleJwt: string;
   exampleUser: string;
+  /** The example JWT's claims besides email and ts_org, e.g. region. */
+  exampleClaims: Record<string, string>;
   exampleOrg: string;
   startupMs: number;
 }
@@ -34,6 +40,20 @@ export function bannerWarning(): string {
     RULE,
   ].join('\n');
 }
+
+const OTHER_USER = 'bob@example.com';
+
+/** " --claim region=APAC" for dev:jwt. */
+const claimFlags = (claims: Record<string, string>): string =>
+  Object.entries(claims)
+    .map(([name, value]) => ` --claim ${name}=${value}`)
+    .join('');
+
+/** ", region EMEA" for the example JWT's extra claims. */
+const claimList = (claims: Record<string, string>): string =>
+  Object.entries(claims)
+    .map(([name, value]) => `, ${name} ${value}`)
+    .join('');
 
 export function formatBanner(info: BannerInfo): string {
   const keys =
@@ -72,18 +92,28 @@ export function formatBanner(info: BannerInfo): string {
     ...(info.secretsManager.standIn && info.keys.source === 'generated'
       ? ['  Keys:          new each run; LOCAL_SECRETS_FILE=<json> to use your own']
       : []),
+    ...(info.tokenPolicy
+      ? [
+          `  Token policy:  ON, from ${info.tokenPolicy.file} (${info.tokenPolicy.scope}),`,
+          '                 passed to the function as TOKEN_POLICY; the embedded page lists',
+          '                 the ABAC values ThoughtSpot received',
+        ]
+      : [
+          `  Token policy:  off; TOKEN_POLICY_FILE=${EXAMPLE_TOKEN_POLICY_FILE} npm start`,
+          '                 runs with the example policy (region claim → ABAC values)',
+        ]),
     '  Backend route: IAM auth is not emulated; POST /backend/token answers 401 unless the',
     '                 request carries an sls-offline-authorizer-override header',
     '                 (docs/development.md, "Where local differs from AWS").',
     '',
     bannerWarning(),
     '',
-    `A token for ${info.exampleUser} in Org ${info.exampleOrg} (paste into another terminal):`,
+    `A token for ${info.exampleUser} in Org ${info.exampleOrg}${claimList(info.exampleClaims)} (paste into another terminal):`,
     '',
     `  ${curlCommand(info.apiUrl, info.exampleJwt)}`,
     '',
     `Open in a browser:    ${info.demoUrl}`,
-    'Another user or Org:  npm run dev:jwt -- --user bob@example.com --org 0',
+    `Another user or Org:  npm run dev:jwt -- --user ${OTHER_USER} --org 0${info.tokenPolicy ? claimFlags(EXAMPLE_USER_CLAIMS[OTHER_USER]) : ''}`,
     'Stop everything:      Ctrl-C',
     '',
   ].join('\n');

@@ -2,7 +2,7 @@
 // origin the service's CORS list allows. Its page (demo-page.ts) loads the real
 // Visual Embed SDK from node_modules (no CDN). Its "backend" stands in for the
 // app's login: it mints the unsigned development JWT of the user and Org picked on
-// the page, and answers cookie mode's authEndpoint by passing that JWT on to the
+// the page (with the user's example claims, such as region, for a token policy), and answers cookie mode's authEndpoint by passing that JWT on to the
 // token service, found through the app's own session cookie.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,12 @@ import { join } from 'node:path';
 import * as z from 'zod';
 import { AUTH_MODES, renderDemoPage } from './demo-page.js';
 import { listen, sendText } from './http-server.js';
-import { EXAMPLE_JWT_LIFETIME_SECONDS, EXAMPLE_USERS, exampleOrgOf } from './local-settings.js';
+import {
+  EXAMPLE_JWT_LIFETIME_SECONDS,
+  EXAMPLE_USER_CLAIMS,
+  EXAMPLE_USERS,
+  exampleOrgOf,
+} from './local-settings.js';
 import { createDevJwt } from './unsigned-dev-jwt.js';
 
 export interface DemoAppOptions {
@@ -76,12 +81,14 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
 
   function page(url: URL, res: ServerResponse): void {
     const choice = ChoiceSchema.parse(Object.fromEntries(url.searchParams));
+    const claims = EXAMPLE_USER_CLAIMS[choice.user];
     const jwt = createDevJwt({
       user: choice.user,
       orgs: [String(choice.org)],
       issuer: options.jwtIssuer,
       audience: options.jwtAudience,
       expiresInSeconds: EXAMPLE_JWT_LIFETIME_SECONDS,
+      extraClaims: claims,
     });
     const session = randomBytes(16).toString('hex');
     sessions.set(session, jwt);
@@ -91,6 +98,7 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     }
     const html = renderDemoPage({
       ...choice,
+      claims,
       users: EXAMPLE_USERS,
       orgIds: options.orgIds,
       jwt,

@@ -12,6 +12,8 @@ export interface DemoPageOptions {
   user: string;
   org: number;
   mode: AuthMode;
+  /** The JWT's claims besides email and ts_org (region…), which a token policy reads. */
+  claims: Readonly<Record<string, string>>;
   users: readonly string[];
   orgIds: readonly number[];
   /** The development JWT of `user` in `org`; only a cookieless page holds it. */
@@ -39,6 +41,12 @@ const options = <T extends string | number>(
     )
     .join('');
 
+/** ", region=EMEA, role=…" for the JWT line. */
+const claimList = (claims: Readonly<Record<string, string>>) =>
+  Object.entries(claims)
+    .map(([name, value]) => `, ${escapeHtml(name)}=${escapeHtml(value)}`)
+    .join('');
+
 const MODE_LABELS: Record<AuthMode, string> = {
   cookieless: 'Cookieless: getAuthToken sends the app JWT (recommended)',
   cookie: "Cookie: authEndpoint on this app's backend",
@@ -59,7 +67,7 @@ const STYLE = `
   ol { background: #fff; border: 1px solid #d8dde6; border-radius: 8px; padding: 12px 16px 12px 36px;
     font-family: ui-monospace, monospace; font-size: 13px; min-height: 1.5em; }
   li.good { color: #17692f; } li.bad { color: #b42318; }
-  #embed { height: 200px; background: #fff; border: 2px dashed #9aa5b8; border-radius: 8px; }
+  #embed { height: 260px; background: #fff; border: 2px dashed #9aa5b8; border-radius: 8px; }
   #embed iframe { border: 0; }
 `;
 
@@ -93,7 +101,7 @@ ThoughtSpot token from the local token service for the user and Org picked here.
   <noscript><button>Switch</button></noscript>
 </form>
 <dl>
-  <dt>App JWT</dt><dd>email=${escapeHtml(page.user)}, ts_org=${page.org} (unsigned, for npm start only)</dd>
+  <dt>App JWT</dt><dd>email=${escapeHtml(page.user)}, ts_org=${page.org}${claimList(page.claims)} (unsigned, for npm start only)</dd>
   <dt>Token service</dt><dd>GET ${escapeHtml(config.tokenUrl)}${page.mode === 'cookie' ? ', through /auth/token on this page&#39;s backend' : ''}</dd>
   <dt>ThoughtSpot</dt><dd>${escapeHtml(page.thoughtSpotUrl)}</dd>
 </dl>

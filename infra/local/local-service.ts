@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { type DemoApp, demoOrigin, startDemoApp } from './demo-app.js';
 import type { DevKeys } from './dev-keys.js';
 import { assertPortsFree, type PortClaim } from './free-ports.js';
+import { policyLaunch } from './local-policy.js';
 import { LOCAL_STAGE } from './local-settings.js';
 import { type OfflineProcess, startServerlessOffline } from './offline-process.js';
 import type { SecretsManagerStandIn } from './secrets-manager-stand-in.js';
@@ -39,6 +40,8 @@ export interface LocalServiceOptions {
   thoughtSpotTls?: { key: string | Buffer; cert: string | Buffer };
   /** The ThoughtSpot stand-in's clock (tests expire tokens with it). */
   now?: () => number;
+  /** The function's TOKEN_POLICY: a checked policy's JSON (local-policy.ts). */
+  tokenPolicy?: string;
   /** More serverless CLI arguments, e.g. `--param orgMap={"acme":5}`. */
   extraArgs?: readonly string[];
   output?: (text: string, stream: 'stdout' | 'stderr') => void;
@@ -123,7 +126,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
     // A developer's real AWS identity must never reach the local function.
     const env = withoutAwsCredentials(process.env);
-    Object.assign(env, standIns.functionEnv, {
+    const policy = policyLaunch(options.tokenPolicy);
+    Object.assign(env, standIns.functionEnv, policy.env, {
       ESBUILD_WORK_FOLDER: workFolder,
       ...(caFile && { NODE_EXTRA_CA_CERTS: caFile }),
     });
@@ -140,7 +144,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         corsAllowedOrigins: corsOrigins,
       },
       env,
-      ...(options.extraArgs && { extraArgs: options.extraArgs }),
+      extraArgs: [...policy.args, ...(options.extraArgs ?? [])],
       ...(options.output && { output: options.output }),
     });
     cleanups.push(() => offline.stop());

@@ -18,6 +18,17 @@ export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:
 export const DEFAULT_DEV_ORGS = [0, 5];
 /** The users of the banner's example and of the demo page's switcher; the first is the default. */
 export const EXAMPLE_USERS = ['alice@example.com', 'bob@example.com', 'carol@example.com'] as const;
+export type ExampleUser = (typeof EXAMPLE_USERS)[number];
+/**
+ * More claims in each example user's development JWT, for a token policy to read
+ * (TOKEN_POLICY_FILE): the example policy sends alice's and bob's region, and all
+ * values for carol, whose role matches its all_values_when.
+ */
+export const EXAMPLE_USER_CLAIMS: Record<ExampleUser, Record<string, string>> = {
+  'alice@example.com': { region: 'EMEA' },
+  'bob@example.com': { region: 'APAC' },
+  'carol@example.com': { region: 'AMER', role: 'analytics_admin' },
+};
 /** The example Org: the first with a key of its own, so the example shows a per-Org key at work. */
 export const exampleOrgOf = (orgIds: readonly number[]): number =>
   orgIds.find((orgId) => orgId !== 0) ?? orgIds[0] ?? 0;
@@ -84,6 +95,8 @@ const LocalEnvSchema = z.object({
   AWS_ENDPOINT_URL_SECRETS_MANAGER: optionalText,
   /** JSON file of Org id → key, instead of generated development keys. */
   LOCAL_SECRETS_FILE: optionalText,
+  /** A token policy (SPEC §7) for the function's TOKEN_POLICY, e.g. infra/local/token-policy.example.json. */
+  TOKEN_POLICY_FILE: optionalText,
 });
 
 export type LocalSettings = z.output<typeof LocalEnvSchema>;

@@ -3,15 +3,19 @@
 // API Gateway + Lambda, a demo embedding page, a banner with its URL and a curl
 // that works. Ctrl-C stops it all.
 // Settings: infra/local/local-settings.ts (PORT, DEMO_PORT, CORS_ORIGINS, LOCAL_SECRETS_FILE,
-// THOUGHTSPOT_HOST, AWS_ENDPOINT_URL_SECRETS_MANAGER, …). Arguments after `--`
-// go to serverless, e.g. `npm start -- --param 'orgMap={"acme":5}'`.
+// THOUGHTSPOT_HOST, AWS_ENDPOINT_URL_SECRETS_MANAGER, TOKEN_POLICY_FILE, …). Arguments
+// after `--` go to serverless, e.g. `npm start -- --param 'orgMap={"acme":5}'`.
+// With a token policy (checked before anything starts, passed on as TOKEN_POLICY):
+//   TOKEN_POLICY_FILE=infra/local/token-policy.example.json npm start
 import { formatBanner } from './banner.js';
 import { type DevKeys, generateDevKeys, readSecretsFile } from './dev-keys.js';
 import { watchLaunchers } from './launcher-watch.js';
+import { policyScope, readTokenPolicyFile } from './local-policy.js';
 import { type LocalService, startLocalService } from './local-service.js';
 import {
   DEFAULT_DEV_ORGS,
   EXAMPLE_JWT_LIFETIME_SECONDS,
+  EXAMPLE_USER_CLAIMS,
   EXAMPLE_USERS,
   exampleOrgOf,
   readLocalSettings,
@@ -25,6 +29,9 @@ async function main(): Promise<number> {
   const keys: DevKeys = settings.LOCAL_SECRETS_FILE
     ? readSecretsFile(settings.LOCAL_SECRETS_FILE)
     : generateDevKeys(DEFAULT_DEV_ORGS);
+  const policy = settings.TOKEN_POLICY_FILE
+    ? readTokenPolicyFile(settings.TOKEN_POLICY_FILE)
+    : undefined;
 
   let service: LocalService | undefined;
   let stopping: Promise<void> | undefined;
@@ -56,6 +63,7 @@ async function main(): Promise<number> {
     jwtIssuer: settings.JWT_ISSUER,
     jwtAudience: settings.JWT_AUDIENCE,
     keys,
+    ...(policy && { tokenPolicy: policy.json }),
     ...(settings.THOUGHTSPOT_HOST && { thoughtSpotHost: settings.THOUGHTSPOT_HOST }),
     ...(settings.AWS_ENDPOINT_URL_SECRETS_MANAGER && {
       secretsManagerEndpoint: settings.AWS_ENDPOINT_URL_SECRETS_MANAGER,
@@ -90,14 +98,17 @@ async function main(): Promise<number> {
       corsOrigins: service.corsOrigins,
       jwtIssuer: settings.JWT_ISSUER,
       jwtAudience: settings.JWT_AUDIENCE,
+      ...(policy && { tokenPolicy: { file: policy.file, scope: policyScope(policy.policy) } }),
       exampleJwt: createDevJwt({
         user: exampleUser,
         orgs: [exampleOrg],
         issuer: settings.JWT_ISSUER,
         audience: settings.JWT_AUDIENCE,
         expiresInSeconds: EXAMPLE_JWT_LIFETIME_SECONDS,
+        extraClaims: EXAMPLE_USER_CLAIMS[exampleUser],
       }),
       exampleUser,
+      exampleClaims: EXAMPLE_USER_CLAIMS[exampleUser],
       exampleOrg,
       startupMs: Date.now() - started,
     }),

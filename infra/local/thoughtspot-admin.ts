@@ -4,7 +4,7 @@
 // `auth/search` (the plaintext keys). An "old cluster" has neither endpoint.
 import * as z from 'zod';
 import type { TrustedAuthKeys } from './thoughtspot-keys.js';
-import { fail, type TokenAuthority } from './thoughtspot-tokens.js';
+import { DEFAULT_VALIDITY_SECONDS, fail, type TokenAuthority } from './thoughtspot-tokens.js';
 
 export type ThoughtSpotPrivilege = 'ADMINISTRATION' | 'CONTROL_TRUSTED_AUTH';
 
@@ -64,10 +64,11 @@ export class AdminApi {
     const user = this.users.find((candidate) => candidate.username === username);
     if (user?.password !== password) return fail(401, 10097, 'Invalid username or password');
     return this.authority.issue({
+      kind: 'full',
       username,
       orgId,
       keyKind: 'password',
-      validitySeconds: parsed.data.validity_time_in_sec ?? 300,
+      validitySeconds: parsed.data.validity_time_in_sec ?? DEFAULT_VALIDITY_SECONDS,
     });
   }
 

@@ -65,6 +65,13 @@ export class TrustedAuthKeys {
     return undefined;
   }
 
+  /** The Org whose key this is: 0 for the cluster key; undefined for no key held now. */
+  orgOfKey(secretKey: string): number | undefined {
+    if (secretKey === this.clusterKey) return 0;
+    for (const [orgId, key] of this.orgKeys) if (key === secretKey) return orgId;
+    return undefined;
+  }
+
   /** An `org_identifier`: the Org's id as a string, or its name. */
   resolveOrg(identifier: string): number | undefined {
     if (/^\d+$/.test(identifier)) {

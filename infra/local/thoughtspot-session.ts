@@ -2,15 +2,19 @@
 // (THOUGHTSPOT-FACTS §4): token validation (isactive) and cookie login, plus the
 // session info the SDK reads after a successful login (`/callosum/v1/session/info`,
 // `/prism/preauth/info`; VESDK `utils/authService`). They sit on the cluster's
-// origin, so browsers call them cross-origin: CORS lives here.
+// origin, so browsers call them cross-origin: CORS lives here. One endpoint is
+// the stand-in's own, not ThoughtSpot's: `/stand-in/session` tells the embedded
+// page who is signed in with which token, ABAC values included.
 // To add an endpoint for a browser test, add an entry to `routes`.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './http-server.js';
-import type { TokenAuthority } from './thoughtspot-tokens.js';
+import type { MintedToken, TokenAuthority } from './thoughtspot-tokens.js';
 
 export const SESSION_COOKIE = 'JSESSIONID';
-const SESSION_PREFIXES = ['/callosum/', '/prism/'];
+const SESSION_PREFIXES = ['/callosum/', '/prism/', '/stand-in/'];
+/** The stand-in's own endpoint behind the embedded page's "who is signed in" list. */
+export const STAND_IN_SESSION_PATH = '/stand-in/session';
 const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Requested-By, Accept';
 
 export interface SessionRequest {
@@ -21,14 +25,9 @@ export interface SessionRequest {
   form: URLSearchParams | undefined;
 }
 
-interface Session {
-  username: string;
-  orgId: number;
-}
-
 export class SessionEndpoints {
-  private readonly sessions = new Map<string, Session>();
-  private readonly userGuids = new Map<string, string>();
+  /** Session cookie → the token its login used (its user, Org and ABAC values). */
+  private readonly sessions = new Map<string, MintedToken>();
   private readonly routes: Record<string, (request: SessionRequest) => void> = {
     'GET /callosum/v1/session/isactive': (request) => this.isActive(request),
     'POST /callosum/v1/session/login/token': (request) => this.login(request, request.form),
@@ -37,6 +36,7 @@ export class SessionEndpoints {
       this.login(request, request.url.searchParams),
     'GET /callosum/v1/session/info': (request) => this.sessionInfo(request, false),
     'GET /prism/preauth/info': (request) => this.sessionInfo(request, true),
+    [`GET ${STAND_IN_SESSION_PATH}`]: (request) => this.standInSession(request),
   };
 
   constructor(
@@ -79,11 +79,11 @@ export class SessionEndpoints {
   }
 
   /** Who a request is for: a valid bearer token, or a session cookie from login. */
-  private caller(req: IncomingMessage): Session | undefined {
+  private caller(req: IncomingMessage): MintedToken | undefined {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (bearer !== undefined && this.authority.isValid(bearer)) {
       const record = this.authority.find(bearer);
-      if (record) return { username: record.username, orgId: record.orgId };
+      if (record) return record;
     }
     const sessionId = readCookie(req.headers.cookie, SESSION_COOKIE);
     return sessionId === undefined ? undefined : this.sessions.get(sessionId);
@@ -101,13 +101,8 @@ export class SessionEndpoints {
       sendJson(res, 401, { error: { message: { debug: 'Not authenticated' } } });
       return;
     }
-    let userGUID = this.userGuids.get(caller.username);
-    if (userGUID === undefined) {
-      userGUID = randomUUID();
-      this.userGuids.set(caller.username, userGUID);
-    }
     const info = {
-      userGUID,
+      userGUID: this.authority.userId(caller.username),
       userName: caller.username,
       currentOrgId: caller.orgId,
       releaseVersion: 'stand-in',
@@ -122,6 +117,28 @@ export class SessionEndpoints {
     sendJson(res, 200, preauth ? { info } : info);
   }
 
+  /**
+   * The user, the Org and the token behind a bearer token or session, with a custom
+   * token's ABAC values exactly as ThoughtSpot received them (absent when not sent).
+   */
+  private standInSession({ req, res }: SessionRequest): void {
+    const caller = this.caller(req);
+    if (!caller) {
+      sendJson(res, 401, { error: { message: { debug: 'Not authenticated' } } });
+      return;
+    }
+    sendJson(res, 200, {
+      user: { id: this.authority.userId(caller.username), name: caller.username },
+      org: this.authority.org(caller.orgId),
+      token: {
+        kind: caller.kind,
+        ...(caller.persistOption && { persist_option: caller.persistOption }),
+        ...(caller.variableValues && { variable_values: caller.variableValues }),
+        ...(caller.filterRules && { filter_rules: caller.filterRules }),
+      },
+    });
+  }
+
   private login({ res }: SessionRequest, fields: URLSearchParams | undefined): void {
     const username = fields?.get('username') ?? '';
     const token = fields?.get('auth_token') ?? '';
@@ -131,7 +148,7 @@ export class SessionEndpoints {
       return;
     }
     const sessionId = randomBytes(16).toString('hex');
-    this.sessions.set(sessionId, { username, orgId: record.orgId });
+    this.sessions.set(sessionId, record);
     const secure = this.secureCookies ? '; Secure' : '';
     res.writeHead(204, {
       'set-cookie': `${SESSION_COOKIE}=${sessionId}; Path=/; HttpOnly; SameSite=None${secure}`,

@@ -1,5 +1,6 @@
 // A local ThoughtSpot cluster, limited to the trusted-auth surface the token
 // service and the Visual Embed SDK touch (SPEC §2, THOUGHTSPOT-FACTS §1, §4),
+// full, object and custom (ABAC) tokens included,
 // plus a page at `/` that plays the embedded app's part of the SDK's auth flow,
 // and the admin APIs that rotate keys (THOUGHTSPOT-FACTS §6, §7). Used by
 // integration tests, `npm start`, benchmarks and browser tests. It never logs;
@@ -21,6 +22,7 @@ import {
 } from './http-server.js';
 import { AdminApi, type ThoughtSpotUser } from './thoughtspot-admin.js';
 import { AdminEndpoints } from './thoughtspot-admin-http.js';
+import { mintCustomToken } from './thoughtspot-custom-tokens.js';
 import { EMBEDDED_APP_HTML } from './thoughtspot-embedded-app.js';
 import {
   type AdminFault,
@@ -39,9 +41,14 @@ import {
 } from './thoughtspot-tokens.js';
 
 export type { ThoughtSpotPrivilege, ThoughtSpotUser } from './thoughtspot-admin.js';
+export type {
+  FilterRule,
+  PersistOption,
+  VariableValue,
+} from './thoughtspot-custom-tokens.js';
 export type { AdminFault, ThoughtSpotFault } from './thoughtspot-faults.js';
 export type { RecordedRequest } from './thoughtspot-request-log.js';
-export type { MintedToken } from './thoughtspot-tokens.js';
+export type { MintedToken, TokenKind } from './thoughtspot-tokens.js';
 
 export interface ThoughtSpotStandInOptions {
   host?: string;
@@ -66,7 +73,7 @@ export interface ThoughtSpotStandInOptions {
 }
 
 export interface ThoughtSpotStandIn extends ListeningServer {
-  /** Tokens minted since start or the last resetCounters(). */
+  /** Tokens minted since start or the last resetCounters(); custom ones with their ABAC values. */
   readonly minted: readonly MintedToken[];
   /** Requests since start or the last resetCounters(), in arrival order. */
   readonly requests: readonly RecordedRequest[];
@@ -79,7 +86,7 @@ export interface ThoughtSpotStandIn extends ListeningServer {
   /** The key a level holds now (Org 0 = the cluster key); undefined while DISABLED. */
   keyOf(orgId: number): string | undefined;
   setOldCluster(old: boolean): void;
-  /** Token requests for this Org then get 403 (code 10023). */
+  /** Token requests (full, object, custom) for this Org then get 403 (code 10023). */
   disableOrg(orgId: number): void;
   enableOrg(orgId: number): void;
   /** Any token ever minted, even after resetCounters(). */
@@ -88,7 +95,7 @@ export interface ThoughtSpotStandIn extends ListeningServer {
   isValid(token: string): boolean;
   /** Clears minted, requests, connections and tlsHandshakes; tokens stay valid. */
   resetCounters(): void;
-  /** Each fault applies to one token request, in order; then normal behaviour resumes. */
+  /** Each fault applies to one token request (any kind), in order; then normal behaviour resumes. */
   injectFaults(...faults: ThoughtSpotFault[]): void;
   /** Once the queue is empty, each token request fails with probability `rate` (0..1). */
   setFaultRate(rate: number, kinds: ThoughtSpotFault[]): void;
@@ -101,6 +108,7 @@ export interface ThoughtSpotStandIn extends ListeningServer {
 const TOKEN_PATHS: Record<string, TokenKind> = {
   '/api/rest/2.0/auth/token/full': 'full',
   '/api/rest/2.0/auth/token/object': 'object',
+  '/api/rest/2.0/auth/token/custom': 'custom',
 };
 
 export async function startThoughtSpotStandIn(
@@ -133,7 +141,10 @@ export async function startThoughtSpotStandIn(
     const tokenKind = req.method === 'POST' ? TOKEN_PATHS[url.pathname] : undefined;
     if (tokenKind) {
       const answer = () => {
-        const outcome = authority.mint(tokenKind, json);
+        const outcome =
+          tokenKind === 'custom'
+            ? mintCustomToken(authority, keys, json)
+            : authority.mint(tokenKind, json);
         sendJson(res, outcome.status, outcome.body);
       };
       const fault = faults.next();

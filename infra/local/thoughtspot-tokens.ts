@@ -1,13 +1,20 @@
 // The trusted-auth rules of a ThoughtSpot cluster, without HTTP: which secret
 // key may mint a token for which Org (THOUGHTSPOT-FACTS §1, §3), the error codes
-// real clusters answer with, and a record of every token minted.
+// real clusters answer with, and a record of every token minted. The `custom`
+// (ABAC) request has its own rules in thoughtspot-custom-tokens.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { THOUGHTSPOT_MAX_INT } from '../../functions/lib/config-rules.cjs';
-import type { KeyKind, TrustedAuthKeys } from './thoughtspot-keys.js';
+import type { CustomTokenValues } from './thoughtspot-custom-tokens.js';
+import type { KeyKind, OrgInfo, TrustedAuthKeys } from './thoughtspot-keys.js';
 
-export interface MintedToken {
+/** Which endpoint minted a token: auth/token/full, /object or /custom. */
+export type TokenKind = 'full' | 'object' | 'custom';
+
+export interface MintedToken extends Partial<CustomTokenValues> {
   token: string;
+  /** A password login (kept out of `minted`) counts as 'full'. */
+  kind: TokenKind;
   username: string;
   orgId: number;
   /** Only for /auth/token/object tokens. */
@@ -17,24 +24,26 @@ export interface MintedToken {
    * 'password' for a password login (kept out of `minted`).
    */
   keyKind: KeyKind | 'password';
+  /** The token's lifetime as asked for (validity_time_in_sec, default 300). */
   validitySeconds: number;
   createdAt: number;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** As sent; for custom tokens the effective value (absent = true). */
   autoCreate?: boolean;
   email?: string;
   displayName?: string;
+  /** group_identifiers, or the identifiers of a custom request's groups. */
   groups?: string[];
 }
-
-export type TokenKind = 'full' | 'object';
 
 export interface TokenOutcome {
   status: number;
   body: Record<string, unknown>;
 }
 
-const TokenRequestSchema = z.object({
+/** The fields every trusted-auth token request shares (full, object and custom). */
+export const CREDENTIAL_FIELDS = {
   username: z
     .string({ error: 'username is required' })
     .refine((name) => name.trim() !== '', 'username is required'),
@@ -44,11 +53,18 @@ const TokenRequestSchema = z.object({
     .string({ error: 'secret_key is required for trusted authentication' })
     .min(1, 'secret_key is required for trusted authentication'),
   validity_time_in_sec: z.number().int().min(1).max(THOUGHTSPOT_MAX_INT).optional(),
-  org_id: z.number().int().min(0).optional(),
-  object_id: z.string().min(1).optional(),
   auto_create: z.boolean().nullable().optional(),
   email: z.string().optional(),
   display_name: z.string().optional(),
+};
+
+/** ThoughtSpot's default token lifetime when validity_time_in_sec is left out. */
+export const DEFAULT_VALIDITY_SECONDS = 300;
+
+const TokenRequestSchema = z.object({
+  ...CREDENTIAL_FIELDS,
+  org_id: z.number().int().min(0).optional(),
+  object_id: z.string().min(1).optional(),
   group_identifiers: z.array(z.string()).optional(),
 });
 
@@ -65,6 +81,13 @@ export const fail = (status: number, code: number, debug: string): TokenOutcome 
   status,
   body: errorBody(code, debug),
 });
+
+/** Issue messages name fields and rules only, never submitted values. */
+export const badRequest = (error: z.ZodError): TokenOutcome =>
+  fail(400, 10002, error.issues.map((issue) => issue.message).join('; '));
+
+/** The fields a caller gives issue(); the authority adds the token and its times. */
+export type TokenFields = Omit<MintedToken, 'token' | 'createdAt' | 'expiresAt'>;
 
 export class TokenAuthority {
   private readonly disabledOrgs = new Set<number>();
@@ -95,31 +118,49 @@ export class TokenAuthority {
     return record !== undefined && this.now() < record.expiresAt;
   }
 
+  /** The user's GUID, the same in every token response and session for that name. */
+  userId(username: string): string {
+    let userId = this.userIds.get(username);
+    if (userId === undefined) {
+      userId = randomUUID();
+      this.userIds.set(username, userId);
+    }
+    return userId;
+  }
+
+  /** An Org by id; one the cluster was not told of is "Org <id>", as the cluster key mints for any. */
+  org(orgId: number): OrgInfo {
+    return this.keys.org(orgId) ?? { id: orgId, name: `Org ${orgId}` };
+  }
+
+  /** The key rules of every token endpoint: 403 10023 for a disabled Org, then 401 10097. */
+  authorize(secretKey: string, orgId: number): KeyKind | TokenOutcome {
+    if (this.disabledOrgs.has(orgId)) {
+      return fail(403, 10023, `Trusted authentication is not enabled for org ${orgId}`);
+    }
+    return this.keys.kindOf(secretKey, orgId) ?? fail(401, 10097, 'Invalid secret key');
+  }
+
   /** Handles a parsed /auth/token/{full,object} body (undefined = not JSON). */
-  mint(kind: TokenKind, body: unknown): TokenOutcome {
+  mint(kind: 'full' | 'object', body: unknown): TokenOutcome {
     if (body === undefined) return fail(400, 10002, 'Request body is not valid JSON');
     const parsed = TokenRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      // Issue messages name fields and rules only, never submitted values.
-      return fail(400, 10002, parsed.error.issues.map((issue) => issue.message).join('; '));
-    }
+    if (!parsed.success) return badRequest(parsed.error);
     const request = parsed.data;
     if (kind === 'object' && request.object_id === undefined) {
       return fail(400, 10002, 'object_id is required');
     }
     // Sources disagree on what a missing org_id means; the stand-in picks Org 0.
     const orgId = request.org_id ?? 0;
-    if (this.disabledOrgs.has(orgId)) {
-      return fail(403, 10023, `Trusted authentication is not enabled for org ${orgId}`);
-    }
-    const keyKind = this.keys.kindOf(request.secret_key, orgId);
-    if (keyKind === undefined) return fail(401, 10097, 'Invalid secret key');
+    const keyKind = this.authorize(request.secret_key, orgId);
+    if (typeof keyKind !== 'string') return keyKind;
 
     return this.issue({
+      kind,
       username: request.username,
       orgId,
       keyKind,
-      validitySeconds: request.validity_time_in_sec ?? 300,
+      validitySeconds: request.validity_time_in_sec ?? DEFAULT_VALIDITY_SECONDS,
       ...(kind === 'object' && request.object_id !== undefined
         ? { objectId: request.object_id }
         : {}),
@@ -131,10 +172,18 @@ export class TokenAuthority {
   }
 
   /**
-   * Issues a token for a checked request: a trusted-auth one (counted in
-   * `minted`) or a password login's bearer token (not counted).
+   * Issues a token for a checked full/object request, or a password login's
+   * bearer token, answering ThoughtSpot's `Token` shape.
    */
-  issue(fields: Omit<MintedToken, 'token' | 'createdAt' | 'expiresAt'>): TokenOutcome {
+  issue(fields: TokenFields): TokenOutcome {
+    return { status: 200, body: this.tokenBody(this.record(fields)) };
+  }
+
+  /**
+   * Stores a new token: a trusted-auth one is also counted in `minted`, a password
+   * login's bearer token is not.
+   */
+  record(fields: TokenFields): MintedToken {
     const createdAt = this.now();
     const record: MintedToken = {
       token: this.newToken(),
@@ -144,7 +193,7 @@ export class TokenAuthority {
     };
     this.tokens.set(record.token, record);
     if (record.keyKind !== 'password') this.minted.push(record);
-    return { status: 200, body: this.tokenBody(record) };
+    return record;
   }
 
   private newToken(): string {
@@ -155,11 +204,6 @@ export class TokenAuthority {
   }
 
   private tokenBody(record: MintedToken): Record<string, unknown> {
-    let userId = this.userIds.get(record.username);
-    if (userId === undefined) {
-      userId = randomUUID();
-      this.userIds.set(record.username, userId);
-    }
     return {
       token: record.token,
       creation_time_in_millis: record.createdAt,
@@ -169,7 +213,7 @@ export class TokenAuthority {
         org_id: record.orgId,
         metadata_id: record.objectId ?? null,
       },
-      valid_for_user_id: userId,
+      valid_for_user_id: this.userId(record.username),
       valid_for_username: record.username,
     };
   }

@@ -48,6 +48,8 @@ describe('the demo app', () => {
     const html = await response.text();
     expect(html).toContain('<title>Token service demo: alice@example.com in Org 5</title>');
     expect(html).toContain('"mode":"cookieless"');
+    // The claim a token policy reads (TOKEN_POLICY_FILE), shown with the JWT.
+    expect(html).toContain('email=alice@example.com, ts_org=5, region=EMEA');
   });
 
   it('in cookie mode keeps the JWT on its backend and passes it on to the token service for its own session only', async () => {
@@ -71,6 +73,7 @@ describe('the demo app', () => {
     expect(claimsOf(jwt)).toMatchObject({
       email: 'bob@example.com',
       ts_org: '0',
+      region: 'APAC',
       iss: LOCAL_JWT_ISSUER,
       aud: LOCAL_JWT_AUDIENCE,
     });
