@@ -1,8 +1,10 @@
 // The token policy `npm start` runs with (SPEC §7): TOKEN_POLICY_FILE names a JSON
 // file, e.g. the example beside this module. It is checked at start with the
 // function's own schema (parseTokenPolicy), so a bad policy stops `npm start`
-// naming the field, and handed to the function as TOKEN_POLICY.
-import { readFileSync } from 'node:fs';
+// naming the field, and handed to the function as TOKEN_POLICY through the
+// tokenPolicyFile param, as a deployment gets it (policyLaunch).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   parseTokenPolicy,
   type TokenPolicy,
@@ -51,16 +53,15 @@ export function policyScope(policy: TokenPolicy): string {
 }
 
 /**
- * What serverless-offline needs so the function sees TOKEN_POLICY. Only AWS_*
- * variables reach a function unless --localEnvironment is given (serverless.yml
- * has no TOKEN_POLICY yet); with it, the child's environment is the base and
- * serverless.yml's own `environment` still wins for every variable it names.
+ * How the function gets TOKEN_POLICY under serverless-offline: the way a deployment
+ * does. The checked policy is written to a file in `dir`, and serverless.yml's
+ * tokenPolicyFile param names it; its resolver checks it again with the same schema
+ * and puts the minified JSON in the token function's environment. Without a policy
+ * nothing is passed: the local stage's tokenPolicyFile is "" (serverless.yml).
  */
-export function policyLaunch(json: string | undefined): {
-  env: Record<string, string>;
-  args: string[];
-} {
-  return json === undefined
-    ? { env: {}, args: [] }
-    : { env: { TOKEN_POLICY: json }, args: ['--localEnvironment'] };
+export function policyLaunch(json: string | undefined, dir: string): { args: string[] } {
+  if (json === undefined) return { args: [] };
+  const file = join(dir, 'token-policy.json');
+  writeFileSync(file, json);
+  return { args: ['--param', `tokenPolicyFile=${file}`] };
 }

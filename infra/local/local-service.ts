@@ -40,7 +40,7 @@ export interface LocalServiceOptions {
   thoughtSpotTls?: { key: string | Buffer; cert: string | Buffer };
   /** The ThoughtSpot stand-in's clock (tests expire tokens with it). */
   now?: () => number;
-  /** The function's TOKEN_POLICY: a checked policy's JSON (local-policy.ts). */
+  /** The function's TOKEN_POLICY: a checked policy's JSON, passed as a deployment gets it (local-policy.ts). */
   tokenPolicy?: string;
   /** More serverless CLI arguments, e.g. `--param orgMap={"acme":5}`. */
   extraArgs?: readonly string[];
@@ -126,8 +126,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
     // A developer's real AWS identity must never reach the local function.
     const env = withoutAwsCredentials(process.env);
-    const policy = policyLaunch(options.tokenPolicy);
-    Object.assign(env, standIns.functionEnv, policy.env, {
+    const policy = policyLaunch(options.tokenPolicy, scratch);
+    Object.assign(env, standIns.functionEnv, {
       ESBUILD_WORK_FOLDER: workFolder,
       ...(caFile && { NODE_EXTRA_CA_CERTS: caFile }),
     });

@@ -11,6 +11,10 @@
 // passes both or neither.
 'use strict';
 
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire } = require('node:module');
 const {
   INTEGER_LIMITS,
   integerWithin,
@@ -154,10 +158,97 @@ const alarmTopicArn = async ({ resolveVariable }) => {
   return value;
 };
 
+/** The directory of serverless.yml: a relative tokenPolicyFile is read from here. */
+const SERVICE_DIR = path.resolve(__dirname, '../..');
+/** The function's policy schema (SPEC §7), the one definition of a valid policy. */
+const POLICY_SCHEMA_SOURCE = path.join(SERVICE_DIR, 'functions/lib/policy-schema.ts');
+/**
+ * tokenPolicyFile's default. This one file may be absent (no policy); a file a
+ * stage or --param names must exist, so a misspelt name never deploys a stack
+ * without its policy.
+ */
+const DEFAULT_TOKEN_POLICY_FILE = 'token-policy.json';
+
+let policySchema;
+/**
+ * policy-schema.ts itself, compiled for this CommonJS process: esbuild (the
+ * bundler serverless-esbuild already needs) bundles it and its local imports to
+ * CommonJS in memory, zod stays a require() of the installed package. So the
+ * package check runs the very code, and produces the very messages, of the
+ * function's cold-start check: there is no second validator to drift.
+ * @returns {{ parseTokenPolicy(json: string): unknown, TokenPolicyError: new (...args: never[]) => Error }}
+ */
+function loadPolicySchema() {
+  if (policySchema === undefined) {
+    const { buildSync } = require('esbuild');
+    const [bundle] = buildSync({
+      entryPoints: [POLICY_SCHEMA_SOURCE],
+      bundle: true,
+      packages: 'external',
+      format: 'cjs',
+      platform: 'node',
+      target: 'node22',
+      write: false,
+      logLevel: 'silent',
+    }).outputFiles;
+    const loaded = { exports: {} };
+    const options = { filename: POLICY_SCHEMA_SOURCE };
+    const wrapper = `(function (exports, require, module) {${bundle.text}\n})`;
+    vm.runInThisContext(wrapper, options)(
+      loaded.exports,
+      createRequire(POLICY_SCHEMA_SOURCE),
+      loaded,
+    );
+    policySchema = loaded.exports;
+  }
+  return policySchema;
+}
+
+/**
+ * TOKEN_POLICY from a policy file: its JSON minified, after the function's own
+ * schema accepted it; '' for no policy. `file` is relative to serverless.yml's
+ * directory (or absolute); '' means no policy, as does an absent default file.
+ * @param {string} file
+ * @returns {string}
+ */
+function tokenPolicyFromFile(file) {
+  if (file === '') return '';
+  let text;
+  try {
+    text = readFileSync(path.resolve(SERVICE_DIR, file), 'utf8');
+  } catch (error) {
+    const missing = /** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT';
+    if (missing && file === DEFAULT_TOKEN_POLICY_FILE) return '';
+    fail(
+      'tokenPolicyFile',
+      missing
+        ? `names ${file}, which does not exist (relative paths start beside serverless.yml); for no policy set it to ""`
+        : `names ${file}, which cannot be read (${String(error)})`,
+    );
+  }
+  const json = text.replace(/^\uFEFF/, ''); // a byte-order mark some editors write
+  const { parseTokenPolicy, TokenPolicyError } = loadPolicySchema();
+  try {
+    // parseTokenPolicy('') means "unset" to the function; an empty file is a mistake.
+    if (parseTokenPolicy(json) === undefined) throw new TokenPolicyError('TOKEN_POLICY is empty');
+  } catch (error) {
+    // The schema's message names the field; the policy's own text is all it quotes.
+    if (error instanceof TokenPolicyError) fail('tokenPolicyFile', `(${file}): ${error.message}`);
+    throw error;
+  }
+  return JSON.stringify(JSON.parse(json));
+}
+
+/** TOKEN_POLICY for the token function, from the policy file tokenPolicyFile names. */
+const tokenPolicy = async ({ resolveVariable }) =>
+  tokenPolicyFromFile(await param(resolveVariable, 'tokenPolicyFile'));
+
 module.exports = {
   iamStatements,
   corsAllowedOrigins,
   thoughtspotTimeoutMs,
   alarmTopicArn,
   secretNamePrefix,
+  tokenPolicy,
+  DEFAULT_TOKEN_POLICY_FILE,
 };

@@ -22,6 +22,7 @@ import {
   readLocalSettings,
 } from '../../infra/local/local-settings.js';
 import { LocalSetupError } from '../../infra/local/local-setup-error.js';
+import resolvers from '../../infra/serverless/resolvers.cjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'local-policy-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -146,12 +147,19 @@ describe('TOKEN_POLICY_FILE', () => {
     expect(stderr).not.toMatch(/serverless|listening|\n\s+at /);
   });
 
-  it('reaches the function as TOKEN_POLICY, with serverless-offline passing its environment on', () => {
-    expect(policyLaunch(undefined)).toEqual({ env: {}, args: [] });
-    expect(policyLaunch('{"default":{}}')).toEqual({
-      env: { TOKEN_POLICY: '{"default":{}}' },
-      args: ['--localEnvironment'],
-    });
+  it('reaches the function as a deployment gets it: a file tokenPolicyFile names, read by the resolver', async () => {
+    const example = readTokenPolicyFile(EXAMPLE_TOKEN_POLICY_FILE);
+    const dir = mkdtempSync(join(scratch, 'launch-'));
+
+    const launch = policyLaunch(example.json, dir);
+
+    const file = join(dir, 'token-policy.json');
+    expect(launch).toEqual({ args: ['--param', `tokenPolicyFile=${file}`] });
+    await expect(resolvers.tokenPolicy({ resolveVariable: async () => file })).resolves.toBe(
+      example.json,
+    );
+    // No policy: no param, so the local stage's own tokenPolicyFile ("") applies.
+    expect(policyLaunch(undefined, dir)).toEqual({ args: [] });
   });
 
   it('is announced by the banner, and the banner says how to turn it on when it is off', () => {

@@ -119,6 +119,7 @@ describe('npm run package (dev stage, default params)', () => {
         POWERTOOLS_SERVICE_NAME: `${SERVICE}-dev`,
         POWERTOOLS_METRICS_NAMESPACE: NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        TOKEN_POLICY: expect.any(String), // its value: token-policy.test.ts
       });
     });
 
