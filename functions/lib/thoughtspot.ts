@@ -26,6 +26,7 @@ export {
   upstreamErrorCode,
 } from './thoughtspot/request-core.js';
 export {
+  type CustomTokenValues,
   createThoughtSpotClient,
   type MintedToken,
   type MintRequest,

@@ -14,7 +14,7 @@ export const DEFAULT_ADMIN_SECRET_ID = 'thoughtspot/trusted-auth/admin';
 /** A Secrets Manager secret name (letters, digits, /_+=.@-) or an ARN (adds ':'). */
 const SECRET_ID = /^[\w/+=.@:-]{1,2048}$/;
 
-const RotationEnvSchema = z.object({
+export const RotationEnvSchema = z.object({
   THOUGHTSPOT_ADMIN_SECRET_ID: z._default(
     z.string().check(z.regex(SECRET_ID, 'must be a Secrets Manager secret name or ARN')),
     DEFAULT_ADMIN_SECRET_ID,
