@@ -12,6 +12,7 @@ export {
   type AdminSession,
   type AuthStatus,
   createThoughtSpotAdmin,
+  isTrustedAuthOff,
   levelOf,
   type OrgTrustedAuth,
   type SearchScope,
