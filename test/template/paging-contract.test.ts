@@ -6,6 +6,7 @@ import type { HttpResponse } from '../../functions/token/responses.js';
 import type { Environment } from '../integration/support/environment.js';
 import { secretIdOf, startEnvironment } from '../integration/support/environment.js';
 import { captureOutput } from '../integration/support/output-capture.js';
+import { emfRecords } from '../support/emf.js';
 import { fakeKey } from '../support/fixtures.js';
 import {
   type Alarm,
@@ -24,30 +25,6 @@ import { DEFAULT_PACKAGE_DIR, ROOT } from './packaging.js';
  * metric namespace and service name, through success, fallback, a cache miss and every
  * error code, and checks that each alarm's metric is emitted with exactly its dimensions.
  */
-
-interface EmfRecord {
-  namespace: string;
-  metrics: string[];
-  dimensions: string[];
-  values: Record<string, unknown>;
-}
-
-/** The EMF records (CloudWatch embedded metric format) in captured output. */
-function emfRecords(output: string): EmfRecord[] {
-  return output.split('\n').flatMap((line) => {
-    if (!line.startsWith('{"_aws"')) return [];
-    const record = JSON.parse(line);
-    const [directive] = record._aws.CloudWatchMetrics;
-    return [
-      {
-        namespace: directive.Namespace,
-        metrics: directive.Metrics.map((metric: { Name: string }) => metric.Name),
-        dimensions: directive.Dimensions.flat(),
-        values: record,
-      },
-    ];
-  });
-}
 
 /** The log lines (Powertools Logger JSON) in captured output. */
 const logLines = (output: string): Record<string, unknown>[] =>
