@@ -84,6 +84,10 @@ describe('the paging contract: alarms and runbook queries against what the funct
         THOUGHTSPOT_TIMEOUT_MS: '600',
         FALLBACK_TO_PRIMARY_ORG: 'true',
         SECRET_CACHE_TTL_SECONDS: '1',
+        // Org 15 mints custom tokens, and needs a region claim for them.
+        TOKEN_POLICY: JSON.stringify({
+          orgs: { '15': { variables: [{ name: 'region', claim: 'region', required: true }] } },
+        }),
       },
     });
     const ask = (claims: Record<string, string>, extra: object = {}) =>
@@ -99,6 +103,7 @@ describe('the paging contract: alarms and runbook queries against what the funct
     responses.set('org_forbidden', await ask({ ...ada, ts_org: 'unknown-org' }));
     responses.set('not_found', await env.invoke({ routeKey: 'GET /nowhere', claims: ada }));
     responses.set('secret_key_rejected', await ask({ ...ada, ts_org: '7' }));
+    responses.set('policy_denied', await ask({ ...ada, ts_org: '15' }));
     env.ts.injectFaults({
       kind: 'status',
       status: 400,
@@ -143,6 +148,7 @@ describe('the paging contract: alarms and runbook queries against what the funct
     'ThoughtSpotErrorsAlarm',
     'ThoughtSpotTimeoutsAlarm',
     'ThoughtSpotRateLimitedAlarm',
+    'PolicyDeniedAlarm',
   ])('%s watches a metric the function emits, with exactly its dimensions', (logicalId) => {
     const alarm = alarms.get(logicalId);
     if (!alarm) throw new Error(`no alarm ${logicalId} in the template`);
@@ -169,6 +175,7 @@ describe('the paging contract: alarms and runbook queries against what the funct
         'ThoughtSpotErrorsAlarm',
         'ThoughtSpotRateLimitedAlarm',
         'ThoughtSpotTimeoutsAlarm',
+        'PolicyDeniedAlarm',
       ].sort(),
     );
   });

@@ -75,6 +75,7 @@ const EXPECTED_ALARMS = {
   ThoughtSpotErrorsAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'thoughtspot_error' },
   ThoughtSpotTimeoutsAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'thoughtspot_timeout' },
   ThoughtSpotRateLimitedAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'rate_limited' },
+  PolicyDeniedAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'policy_denied' },
 } as const;
 
 /** Strings that would be a credential if they ever reached the template. */
