@@ -19,6 +19,16 @@ const MAX_VALIDITY_SECONDS = THOUGHTSPOT_MAX_INT;
  * must stay under API Gateway's 30 s integration limit.
  */
 const LAMBDA_TIMEOUT_SECONDS = 10;
+/**
+ * The rotation function's Lambda timeout (serverless.yml reads it from here). One
+ * createSecret makes up to nine ThoughtSpot calls (login and search from the
+ * Primary Org, login and search in the Org, DISABLED, three ENABLED attempts 1 s
+ * and 2 s apart, search), each bounded by THOUGHTSPOT_TIMEOUT_MS (at most 7 s), plus
+ * a few Secrets Manager calls: about 70 s if every call used its whole deadline.
+ * Lambda killing the function between DISABLED and ENABLED would leave trusted auth
+ * off until Secrets Manager's retry, so the limit is well above that.
+ */
+const ROTATION_LAMBDA_TIMEOUT_SECONDS = 120;
 /** Lambda time kept back from THOUGHTSPOT_TIMEOUT_MS: a Secrets Manager lookup (cache miss, one SDK retry) plus the response. */
 const SECRET_LOOKUP_BUDGET_MS = 3000;
 
@@ -54,6 +64,11 @@ const DEFAULTS = Object.freeze({
   THOUGHTSPOT_TIMEOUT_MS: '5000',
   AUTO_CREATE_USERS: 'false',
   DISPLAY_NAME_CLAIM: 'name',
+});
+
+/** The rotation function's own defaults (SPEC §6), as text; it also reads the SPEC §4 ones above. */
+const ROTATION_DEFAULTS = Object.freeze({
+  THOUGHTSPOT_ADMIN_SECRET_ID: 'thoughtspot/trusted-auth/admin',
 });
 
 /** Inclusive bounds of the integer variables. */
@@ -129,13 +144,16 @@ module.exports = {
   MAX_ORG_ID,
   MAX_VALIDITY_SECONDS,
   LAMBDA_TIMEOUT_SECONDS,
+  ROTATION_LAMBDA_TIMEOUT_SECONDS,
   SECRET_LOOKUP_BUDGET_MS,
   maxThoughtSpotTimeoutMs,
   DEFAULTS,
+  ROTATION_DEFAULTS,
   INTEGER_LIMITS,
   integerWithin,
   isLoopbackHost,
   ORG_ID_PLACEHOLDER,
+  SECRET_NAME_CHARS,
   secretIdTemplateProblem,
   secretNamePrefix,
 };

@@ -7,6 +7,7 @@ import {
   MAX_ORG_ID,
   secretIdTemplateProblem,
 } from './config-rules.cjs';
+import { parseTokenPolicy, type TokenPolicy, TokenPolicyError } from './policy-schema.js';
 
 /**
  * The service's configuration (SPEC §4), read from the environment once at cold start.
@@ -100,6 +101,8 @@ export const EnvSchema = z
     AUTO_CREATE_USERS: boolean(DEFAULTS.AUTO_CREATE_USERS),
     DISPLAY_NAME_CLAIM: claimName(DEFAULTS.DISPLAY_NAME_CLAIM),
     GROUPS_CLAIM: z.string().trim().min(1).optional(),
+    // Parsed by loadConfig with the policy's own schema (policy-schema.ts).
+    TOKEN_POLICY: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.TOKEN_VALIDITY_SECONDS > env.MAX_TOKEN_VALIDITY_SECONDS) {
@@ -128,9 +131,13 @@ const ConfigSchema = EnvSchema.transform((e) => ({
   autoCreateUsers: e.AUTO_CREATE_USERS,
   displayNameClaim: e.DISPLAY_NAME_CLAIM,
   groupsClaim: e.GROUPS_CLAIM,
+  tokenPolicyJson: e.TOKEN_POLICY,
 }));
 
-export type Config = z.output<typeof ConfigSchema>;
+export type Config = Omit<z.output<typeof ConfigSchema>, 'tokenPolicyJson'> & {
+  /** SPEC §7: claims → ABAC custom-token values; undefined: no custom tokens. */
+  tokenPolicy: TokenPolicy | undefined;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -143,7 +150,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const result = ConfigSchema.safeParse(present);
-  if (result.success) return result.data;
+  if (result.success) {
+    const { tokenPolicyJson, ...config } = result.data;
+    try {
+      return { ...config, tokenPolicy: parseTokenPolicy(tokenPolicyJson) };
+    } catch (error) {
+      // The message names the policy's field, e.g. "TOKEN_POLICY orgs.5.variables.0.claim ...".
+      if (error instanceof TokenPolicyError) {
+        throw new ConfigError(`Invalid configuration: ${error.message}`);
+      }
+      throw error;
+    }
+  }
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
     const missing = issue.code === 'invalid_type' && !(name in present);

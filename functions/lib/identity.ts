@@ -17,6 +17,13 @@ export interface Caller {
   orgIds: readonly number[];
   /** JIT provisioning details, present only when the user should be created/updated. */
   provision?: Provisioning;
+  /**
+   * What a token policy reads (SPEC §7): the verified claims, or the trusted backend's
+   * `attributes` ({} when it sent none). Never anything a browser chose.
+   */
+  policyClaims: Claims;
+  /** The backend sent `attributes`, which only an Org with a token policy accepts. */
+  sentAttributes?: true;
 }
 
 export interface Provisioning {
@@ -108,10 +115,11 @@ export function callerFromJwt(authorizer: Authorizer | undefined, config: JwtCon
     );
   }
   const orgIds = orgsFromClaim(claims, config);
-  if (!config.autoCreateUsers) return { username, orgIds };
+  if (!config.autoCreateUsers) return { username, orgIds, policyClaims: claims };
   return {
     username,
     orgIds,
+    policyClaims: claims,
     provision: provisioning({
       email: claimText(claims, EMAIL_CLAIM),
       displayName: claimText(claims, config.displayNameClaim),
@@ -127,6 +135,8 @@ export interface BackendIdentity {
   email?: string | undefined;
   display_name?: string | undefined;
   groups?: string[] | undefined;
+  /** Claim name → value(s) for the token policy, keyed like the policy's `claim` fields. */
+  attributes?: Readonly<Record<string, string | string[]>> | undefined;
 }
 
 /**
@@ -153,6 +163,8 @@ export function callerFromBackend<Body extends BackendIdentity>(
     orgIds: [body.org_id],
     // Naming any provisioning detail asks for just-in-time provisioning (auto_create).
     ...(Object.keys(provision).length > 0 && { provision }),
+    policyClaims: body.attributes ?? {},
+    ...(body.attributes !== undefined && { sentAttributes: true as const }),
   };
   return { caller, body };
 }

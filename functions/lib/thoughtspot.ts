@@ -12,6 +12,7 @@ export {
   type AdminSession,
   type AuthStatus,
   createThoughtSpotAdmin,
+  isTrustedAuthOff,
   levelOf,
   type OrgTrustedAuth,
   type SearchScope,
@@ -26,6 +27,7 @@ export {
   upstreamErrorCode,
 } from './thoughtspot/request-core.js';
 export {
+  type CustomTokenValues,
   createThoughtSpotClient,
   type MintedToken,
   type MintRequest,

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ConfigError, loadConfig } from '../lib/config.js';
+import { ROTATION_DEFAULTS } from '../lib/config-rules.cjs';
 import { usernameProblem } from '../lib/username.js';
 
 /**
@@ -8,13 +9,13 @@ import { usernameProblem } from '../lib/username.js';
  * (parsed by the same loadConfig), plus the two variables only rotation reads.
  */
 
-/** SPEC §4: the secret holding the ThoughtSpot admin's {"username", "password"}. */
-export const DEFAULT_ADMIN_SECRET_ID = 'thoughtspot/trusted-auth/admin';
+/** SPEC §6: the secret holding the ThoughtSpot admin's {"username", "password"}. */
+export const DEFAULT_ADMIN_SECRET_ID = ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID;
 
 /** A Secrets Manager secret name (letters, digits, /_+=.@-) or an ARN (adds ':'). */
 const SECRET_ID = /^[\w/+=.@:-]{1,2048}$/;
 
-const RotationEnvSchema = z.object({
+export const RotationEnvSchema = z.object({
   THOUGHTSPOT_ADMIN_SECRET_ID: z._default(
     z.string().check(z.regex(SECRET_ID, 'must be a Secrets Manager secret name or ARN')),
     DEFAULT_ADMIN_SECRET_ID,

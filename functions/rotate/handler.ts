@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -13,6 +14,7 @@ import {
 import { loadRotationConfig } from './config.js';
 import { RotationStepError } from './errors.js';
 import { createOrgTrustedAuth } from './org-trusted-auth.js';
+import { addRotationStepMetric, FAILED_OUTCOME } from './rotation-metrics.js';
 import { parseRotationEvent, type RotationStep, rotationTarget } from './rotation-target.js';
 import { createSecretVersions } from './secret-versions.js';
 import { type RotationPorts, STEPS, type StepResult } from './steps.js';
@@ -20,8 +22,12 @@ import { type RotationPorts, STEPS, type StepResult } from './steps.js';
 // Composition root: configuration and clients are built once per cold start.
 // A bad variable throws here, naming it. The steps are in steps.ts.
 const config = loadRotationConfig(process.env);
-const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'thoughtspot-token-service-rotation',
+const SERVICE = process.env.POWERTOOLS_SERVICE_NAME ?? 'thoughtspot-token-service-rotation';
+const logger = new Logger({ serviceName: SERVICE });
+// The token function's namespace: one dashboard for both (rotation-metrics.ts).
+const metrics = new Metrics({
+  serviceName: SERVICE,
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ThoughtSpotTokenService',
 });
 // The endpoint comes from the SDK's standard AWS_ENDPOINT_URL_SECRETS_MANAGER when set.
 const secrets = createSecretVersions(new SecretsManagerClient({}));
@@ -64,7 +70,7 @@ interface StepLog {
   versionId?: string;
 }
 
-/** One step per invocation, and one log line for it: ids, the Org and the outcome. */
+/** One step per invocation, and one log line and one metric for it: ids, the Org and the outcome. */
 async function rotate(event: unknown): Promise<void> {
   const started = Date.now();
   const log: StepLog = {};
@@ -85,7 +91,9 @@ async function rotate(event: unknown): Promise<void> {
       ...result.fields,
       latencyMs: Date.now() - started,
     });
+    addRotationStepMetric(metrics, log.step, result.outcome);
   } catch (error) {
+    addRotationStepMetric(metrics, log.step, FAILED_OUTCOME);
     const causes = safeCauses(error);
     logger.error('rotation step failed', {
       ...log,

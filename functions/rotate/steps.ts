@@ -1,5 +1,10 @@
 import { parseSecretValue } from '../lib/secret-keys.js';
-import { type MintToken, TokenRejectedError, type TrustedAuthLevel } from '../lib/thoughtspot.js';
+import {
+  isTrustedAuthOff,
+  type MintToken,
+  TokenRejectedError,
+  type TrustedAuthLevel,
+} from '../lib/thoughtspot.js';
 import { RotationError, TrustedAuthOffError } from './errors.js';
 import type { OrgTrustedAuthPort } from './org-trusted-auth.js';
 import type { RotationStep, RotationTarget } from './rotation-target.js';
@@ -50,9 +55,6 @@ function keyOf(level: TrustedAuthLevel, orgId: number, ports: RotationPorts): st
   return level.keys[0];
 }
 
-const isOff = (level: TrustedAuthLevel) =>
-  level.authStatus === 'DISABLED' || level.keys.length === 0;
-
 async function pendingKey(target: RotationTarget, ports: RotationPorts): Promise<string> {
   const value = await ports.secrets.read(target.arn, {
     versionId: target.versionId,
@@ -99,7 +101,7 @@ async function levelAfterEnable(orgId: number, ports: RotationPorts): Promise<Tr
       cause: enableFailure,
     });
   }
-  if (isOff(level)) {
+  if (isTrustedAuthOff(level)) {
     throw new TrustedAuthOffError(orgId, 'is', `auth/search lists no key${failed}`, {
       cause: enableFailure,
     });
@@ -115,7 +117,7 @@ async function newKey(
   ports: RotationPorts,
 ): Promise<{ key: string; outcome: string }> {
   let disableFailure: unknown;
-  if (isOff(before)) {
+  if (isTrustedAuthOff(before)) {
     // An earlier attempt that stopped between DISABLED and ENABLED looks just like this.
     ports.warn('Trusted authentication was off for the Org; rotation turns it on', {
       orgId,
@@ -138,7 +140,7 @@ async function newKey(
       { cause: disableFailure },
     );
   }
-  return { key, outcome: isOff(before) ? 'enabled-and-stored' : 'rotated-and-stored' };
+  return { key, outcome: isTrustedAuthOff(before) ? 'enabled-and-stored' : 'rotated-and-stored' };
 }
 
 /**
@@ -158,7 +160,7 @@ export const createSecret: StepFunction = async (target, ports) => {
   const currentKey = parseSecretValue(current);
 
   const before = await ports.trustedAuth.read(orgId);
-  const held = isOff(before) ? undefined : keyOf(before, orgId, ports);
+  const held = isTrustedAuthOff(before) ? undefined : keyOf(before, orgId, ports);
   let result: { key: string; outcome: string };
   if (held !== undefined && held !== currentKey) {
     ports.warn('ThoughtSpot already holds a key for the Org other than AWSCURRENT; storing it', {
@@ -176,7 +178,7 @@ export const createSecret: StepFunction = async (target, ports) => {
 export const setSecret: StepFunction = async (target, ports) => {
   const pending = await pendingKey(target, ports);
   const level = await ports.trustedAuth.read(target.orgId);
-  const key = isOff(level) ? undefined : keyOf(level, target.orgId, ports);
+  const key = isTrustedAuthOff(level) ? undefined : keyOf(level, target.orgId, ports);
   if (key === undefined) {
     throw new RotationError(
       `ThoughtSpot lists no key for Org ${target.orgId}: trusted auth is off.`,

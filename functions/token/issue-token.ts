@@ -1,8 +1,15 @@
-import { SecretKeyRejectedError, UserRejectedError } from '../lib/errors.js';
+import { InvalidRequestError, SecretKeyRejectedError, UserRejectedError } from '../lib/errors.js';
 import { type Caller, chooseOrg } from '../lib/identity.js';
+import { policyFor, type TokenPolicy } from '../lib/policy-schema.js';
+import { tokenValues } from '../lib/policy-values.js';
 import type { RequestTrace } from '../lib/request-trace.js';
 import type { OrgKey, SecretKeys } from '../lib/secret-keys.js';
-import { type MintedToken, type MintToken, TokenRejectedError } from '../lib/thoughtspot.js';
+import {
+  type CustomTokenValues,
+  type MintedToken,
+  type MintToken,
+  TokenRejectedError,
+} from '../lib/thoughtspot.js';
 import type { TokenOptions } from './request.js';
 
 /**
@@ -20,6 +27,38 @@ export interface IssueTokenSettings {
   maxTokenValiditySeconds: number;
   /** One deadline for the whole request, the rotation wait and retry included. */
   thoughtSpotTimeoutMs: number;
+  /** SPEC §7: an Org with a policy gets custom (ABAC) tokens. */
+  tokenPolicy: TokenPolicy | undefined;
+}
+
+/**
+ * What the token policy (SPEC §7) makes of this caller in this Org: the ABAC values of a
+ * custom token, or undefined for a full/object token. Refuses before any key is read.
+ */
+function customValues(
+  caller: Caller,
+  orgId: number,
+  options: TokenOptions,
+  policy: TokenPolicy | undefined,
+): CustomTokenValues | undefined {
+  const orgPolicy = policyFor(policy, orgId);
+  if (orgPolicy === undefined) {
+    if (caller.sentAttributes) {
+      throw new InvalidRequestError(
+        'Invalid request: attributes are only for an Org with a token policy.',
+      );
+    }
+    return undefined;
+  }
+  if (options.objectId !== undefined) {
+    throw new InvalidRequestError(
+      'Invalid request: object_id cannot be used in an Org with a token policy (custom tokens are not object-scoped).',
+    );
+  }
+  return {
+    persistOption: orgPolicy.persist_option,
+    ...tokenValues(orgPolicy, caller.policyClaims),
+  };
 }
 
 /** ThoughtSpot's "wrong secret key" and "trusted auth not enabled for this cluster or Org". */
@@ -45,6 +84,7 @@ export async function issueToken(
 ): Promise<MintedToken> {
   const orgId = chooseOrg(caller, options.orgId);
   trace.orgId = orgId;
+  const custom = customValues(caller, orgId, options, settings.tokenPolicy);
 
   const key = await ports.secretKeys.keyFor(orgId);
   const deadlineAt = Date.now() + settings.thoughtSpotTimeoutMs;
@@ -63,6 +103,7 @@ export async function issueToken(
         ),
         ...(options.objectId !== undefined && { objectId: options.objectId }),
         ...(caller.provision !== undefined && { provision: caller.provision }),
+        ...(custom !== undefined && { custom }),
       },
       trace.upstream,
       { deadlineAt },

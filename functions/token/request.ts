@@ -47,6 +47,10 @@ export const BackendBodySchema = z.strictObject({
   email: z.string().min(3).max(320).optional(),
   display_name: z.string().min(1).max(255).optional(),
   groups: z.array(z.string().min(1).max(255)).max(200).optional(),
+  // For an Org with a token policy (SPEC §7): values taken verbatim, as claims are.
+  attributes: z
+    .record(z.string().min(1).max(128), z.union([z.string(), z.array(z.string()).max(200)]))
+    .optional(),
 });
 
 export type BackendBody = z.output<typeof BackendBodySchema>;

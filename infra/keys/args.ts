@@ -41,6 +41,10 @@ export function orgIdOption(value: string | undefined): number {
   return orgId;
 }
 
+/** A repeatable `--org N`: each one checked as orgIdOption does; none given is an empty list. */
+export const orgIdsOption = (values: readonly string[] | undefined): number[] =>
+  (values ?? []).map((value) => orgIdOption(value));
+
 /** An integer option within bounds, or its default when absent. */
 export function integerOption(
   name: string,

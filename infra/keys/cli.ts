@@ -3,6 +3,10 @@ import { ConfigError } from '../../functions/lib/config.js';
 import { list } from './commands/list.js';
 import { put } from './commands/put.js';
 import { remove } from './commands/remove.js';
+import { rotate } from './commands/rotate.js';
+import { schedule } from './commands/schedule.js';
+import { status } from './commands/status.js';
+import { sync } from './commands/sync.js';
 import { verify } from './commands/verify.js';
 import type { Command, CommandContext } from './context.js';
 import { CommandFailedError, UsageError } from './errors.js';
@@ -14,7 +18,16 @@ import { USAGE } from './usage.js';
  * 0 done, 1 failed, 2 bad usage. Errors are one line; a stack only with --debug.
  */
 
-const COMMANDS: Record<string, Command> = { put, list, verify, remove };
+const COMMANDS: Record<string, Command> = {
+  put,
+  list,
+  verify,
+  remove,
+  sync,
+  status,
+  rotate,
+  schedule,
+};
 const HELP_FLAGS = new Set(['--help', '-h']);
 
 async function main(argv: string[]): Promise<number> {

@@ -31,3 +31,7 @@ export function secretNames(env: Record<string, string | undefined>): SecretName
     orgIdOf: (name) => orgIdOfSecretName(template, name),
   };
 }
+
+/** The Description of an Org secret the CLI creates. */
+export const orgSecretDescription = (orgId: number): string =>
+  `ThoughtSpot trusted-auth secret key of Org ${orgId}`;

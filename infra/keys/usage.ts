@@ -1,4 +1,7 @@
 import { DEFAULTS } from '../../functions/lib/config-rules.cjs';
+import { DEFAULT_ADMIN_SECRET_ID } from '../../functions/rotate/config.js';
+import { DEFAULT_WAIT_SECONDS } from './commands/rotate.js';
+import { FUNCTION_ARN_VARIABLE } from './commands/schedule.js';
 
 /** The help text: `npm run keys -- help`, and after an unknown command or flag. */
 export const USAGE = `Manage the per-Org ThoughtSpot secret keys in AWS Secrets Manager.
@@ -20,6 +23,30 @@ Commands:
   remove --org N --yes-really-remove [--recovery-days D | --force-now]
       Schedule Org N's secret for deletion (default 7 days, 7-30), or delete it
       at once with --force-now.
+  sync [--org N ...] [--dry-run] [--thoughtspot-host URL]
+      Onboarding: read every Org's key from ThoughtSpot (auth/search, as the
+      admin in the admin secret) and, for each Org with trusted auth on, create
+      its secret or store the key when it differs (in the stored format, bare or
+      {"secret_key"}). Reports created / updated / unchanged / skipped per Org;
+      skips Orgs mid-rotation. Without --org: the Orgs ThoughtSpot lists.
+      --dry-run writes nothing. Never prints a key.
+  status [--org N ...] [--json] [--thoughtspot-host URL]
+      Per Org (ThoughtSpot's and the secrets'): trusted auth on/off, secret
+      present, whether the stored key matches ThoughtSpot's (compared by digest,
+      shows only match/mismatch), rotation on/off, schedule, last and next
+      rotation. A table, or JSON for scripts.
+  rotate --org N [--wait-seconds S]
+      Rotate Org N's key now with its configured rotation function (set by
+      schedule), then wait (default ${DEFAULT_WAIT_SECONDS} s, 0 = do not wait) and report: AWSCURRENT moved
+      to the new version, or what is left and what to do.
+  schedule --org N (--every Nd | --cron EXPR [--window Wh]) [--function-arn ARN]
+  schedule --org N --off
+      Turn scheduled rotation on: every N days (1-1000), or a Secrets Manager
+      schedule expression in UTC, e.g. 'cron(0 4 ? * SUN *)' (0 minutes, year *)
+      or 'rate(10 days)', at most every 4 hours, with an optional window (1-24h).
+      Does not rotate now (RotateImmediately false); Secrets Manager checks the
+      setup once with testSecret. --function-arn defaults to ${FUNCTION_ARN_VARIABLE},
+      then to the function already set. --off turns it off (CancelRotateSecret).
   help
       This text.
 
@@ -27,11 +54,16 @@ Every command also takes --debug (print stacks of unexpected errors).
 
 Environment: AWS credentials and region as for any AWS SDK (AWS_PROFILE,
 AWS_REGION, ...), AWS_ENDPOINT_URL_SECRETS_MANAGER (another endpoint),
-SECRET_ID_TEMPLATE (default ${DEFAULTS.SECRET_ID_TEMPLATE}); verify also
-reads THOUGHTSPOT_HOST, FALLBACK_TO_PRIMARY_ORG, THOUGHTSPOT_TIMEOUT_MS.
+SECRET_ID_TEMPLATE (default ${DEFAULTS.SECRET_ID_TEMPLATE}); verify, sync and
+status also read THOUGHTSPOT_HOST and THOUGHTSPOT_TIMEOUT_MS, verify
+FALLBACK_TO_PRIMARY_ORG, sync and status THOUGHTSPOT_ADMIN_SECRET_ID (default
+${DEFAULT_ADMIN_SECRET_ID}: JSON {"username", "password"}); schedule reads
+${FUNCTION_ARN_VARIABLE} (the rotation function's ARN, from the stack outputs).
 
-Exit codes: 0 done, 1 failed (AWS error, key refused, verify failed), 2 bad usage.
+Exit codes: 0 done, 1 failed (AWS error, key refused, verify failed, an Org
+failed to sync, a rotation that did not finish), 2 bad usage.
 
-Example:
+Examples:
   pbpaste | npm run keys -- put --org 583464508
+  npm run keys -- schedule --org 583464508 --cron 'cron(0 4 ? * SUN *)' --window 2h
 `;

@@ -21,11 +21,13 @@ const {
   isLoopbackHost,
   maxThoughtSpotTimeoutMs,
   SECRET_LOOKUP_BUDGET_MS,
+  SECRET_NAME_CHARS,
   secretIdTemplateProblem,
   secretNamePrefix: templatePrefix,
 } = require('../../functions/lib/config-rules.cjs');
 
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const SECRET_ARN_START = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 const fail = (param, message) => {
@@ -62,38 +64,113 @@ const secretArnPattern = (prefix) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${prefix}*`,
 });
 
-/** The Lambda role's statements (beyond the log statements the framework adds). */
+/** The fixed start of every Org secret's name (secretIdTemplate up to {orgId}), checked. */
+const orgSecretNamePrefix = async ({ resolveVariable }) =>
+  secretNamePrefix(await param(resolveVariable, 'secretIdTemplate'));
+
+/** The customer-managed KMS key of the secrets, checked, or '' for the AWS-managed key. */
+const secretsKmsKeyArn = async (resolveVariable) => {
+  const kmsKeyArn = await param(resolveVariable, 'secretsKmsKeyArn');
+  if (kmsKeyArn === '') return kmsKeyArn;
+  if (!KMS_KEY_ARN.test(kmsKeyArn)) {
+    fail(
+      'secretsKmsKeyArn',
+      'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias',
+    );
+  }
+  await assertSameRegion('secretsKmsKeyArn', kmsKeyArn, resolveVariable);
+  return kmsKeyArn;
+};
+
+/** `actions` on the secrets' KMS key, none without one; only when Secrets Manager uses the key on the function's behalf. */
+const kmsStatements = (kmsKeyArn, actions) =>
+  kmsKeyArn === ''
+    ? []
+    : [
+        {
+          Effect: 'Allow',
+          Action: actions,
+          Resource: [kmsKeyArn],
+          Condition: {
+            StringEquals: {
+              'kms:ViaService': { 'Fn::Sub': `secretsmanager.\${AWS::Region}.amazonaws.com` },
+            },
+          },
+        },
+      ];
+
+/**
+ * The token function's role statements (beyond the log statements the framework
+ * adds): read and describe the Org secrets (DescribeSecret shows a rotation in
+ * progress, SPEC §5), decrypt with the secrets' key.
+ */
 const iamStatements = async ({ resolveVariable }) => {
-  const prefix = secretNamePrefix(await param(resolveVariable, 'secretIdTemplate'));
-  const statements = [
+  const prefix = await orgSecretNamePrefix({ resolveVariable });
+  return [
+    {
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: [secretArnPattern(prefix)],
+    },
+    ...kmsStatements(await secretsKmsKeyArn(resolveVariable), ['kms:Decrypt']),
+  ];
+};
+
+/**
+ * The admin secret's ARN pattern: a name gets `-??????` (the six characters Secrets
+ * Manager appends, and nothing more), an ARN is taken as it is. It must lie outside
+ * the Org secrets' prefix, or the token function could read the admin password.
+ */
+const adminSecretArn = async (resolveVariable, orgPrefix) => {
+  const id = await param(resolveVariable, 'thoughtspotAdminSecretId');
+  const isArn = id.startsWith('arn:');
+  const name = id.replace(SECRET_ARN_START, '');
+  if (name === '' || !SECRET_NAME_CHARS.test(name) || (isArn && name === id)) {
+    fail('thoughtspotAdminSecretId', `must be a Secrets Manager secret name or ARN, got "${id}"`);
+  }
+  if (isArn) await assertSameRegion('thoughtspotAdminSecretId', id, resolveVariable);
+  if (name.startsWith(orgPrefix)) {
+    fail(
+      'thoughtspotAdminSecretId',
+      `must not start with the Org secrets' prefix "${orgPrefix}": the token function may read those`,
+    );
+  }
+  return isArn
+    ? id
+    : {
+        'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${id}-??????`,
+      };
+};
+
+/**
+ * The rotation function's role statements, beside its log statements (serverless.yml):
+ * the four rotation actions on the Org secrets (AWS-AND-ABAC-FACTS §1.5), reading the
+ * admin secret only, and Decrypt plus GenerateDataKey (PutSecretValue encrypts) on
+ * the secrets' key.
+ */
+const rotationIamStatements = async ({ resolveVariable }) => {
+  const prefix = await orgSecretNamePrefix({ resolveVariable });
+  return [
+    {
+      Effect: 'Allow',
+      Action: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
+      Resource: [secretArnPattern(prefix)],
+    },
     {
       Effect: 'Allow',
       Action: ['secretsmanager:GetSecretValue'],
-      Resource: [secretArnPattern(prefix)],
+      Resource: [await adminSecretArn(resolveVariable, prefix)],
     },
+    ...kmsStatements(await secretsKmsKeyArn(resolveVariable), [
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+    ]),
   ];
-  const kmsKeyArn = await param(resolveVariable, 'secretsKmsKeyArn');
-  if (kmsKeyArn !== '') {
-    if (!KMS_KEY_ARN.test(kmsKeyArn)) {
-      fail(
-        'secretsKmsKeyArn',
-        'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias',
-      );
-    }
-    await assertSameRegion('secretsKmsKeyArn', kmsKeyArn, resolveVariable);
-    statements.push({
-      Effect: 'Allow',
-      Action: ['kms:Decrypt'],
-      Resource: [kmsKeyArn],
-      // Only when Secrets Manager decrypts on the function's behalf.
-      Condition: {
-        StringEquals: {
-          'kms:ViaService': { 'Fn::Sub': `secretsmanager.\${AWS::Region}.amazonaws.com` },
-        },
-      },
-    });
-  }
-  return statements;
 };
 
 /**
@@ -245,9 +322,11 @@ const tokenPolicy = async ({ resolveVariable }) =>
 
 module.exports = {
   iamStatements,
+  rotationIamStatements,
   corsAllowedOrigins,
   thoughtspotTimeoutMs,
   alarmTopicArn,
+  orgSecretNamePrefix,
   secretNamePrefix,
   tokenPolicy,
   DEFAULT_TOKEN_POLICY_FILE,

@@ -14,9 +14,11 @@ type IamStatement = {
 
 declare const resolvers: {
   iamStatements: (context: ResolverContext) => Promise<IamStatement[]>;
+  rotationIamStatements: (context: ResolverContext) => Promise<IamStatement[]>;
   corsAllowedOrigins: (context: ResolverContext) => Promise<string[]>;
   thoughtspotTimeoutMs: (context: ResolverContext) => Promise<string>;
   alarmTopicArn: (context: ResolverContext) => Promise<string>;
+  orgSecretNamePrefix: (context: ResolverContext) => Promise<string>;
   secretNamePrefix: (template: string) => string;
   /** TOKEN_POLICY: the minified JSON of the file param tokenPolicyFile names, checked; '' for none. */
   tokenPolicy: (context: ResolverContext) => Promise<string>;

@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
   GetSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseSecretValue } from '../../functions/lib/secret-keys.js';
 import {
   type SecretsManagerStandIn,
@@ -23,6 +21,7 @@ import {
 } from '../../infra/local/thoughtspot-stand-in.js';
 import { fakeKey } from '../support/fixtures.js';
 import { secretIdOf } from './support/environment.js';
+import { CLI_TEST_TIMEOUT_MS, keysCli } from './support/keys-cli-process.js';
 
 /**
  * `npm run keys` end to end: the CLI runs as a real child process (Node 22 + tsx),
@@ -31,7 +30,8 @@ import { secretIdOf } from './support/environment.js';
  * stand-in. Every run's output is searched for every key and token.
  */
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+vi.setConfig({ testTimeout: CLI_TEST_TIMEOUT_MS });
+
 const allKeys: string[] = [];
 /** A GUID-like key, as ThoughtSpot issues them; remembered for the leak check. */
 const key = (): string => {
@@ -51,58 +51,19 @@ const ORG7_KEY = key();
 const ISO_DATE = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/;
 const VERSION = /version ([0-9a-f-]{36})$/m;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let sm: SecretsManagerStandIn;
 let ts: ThoughtSpotStandIn;
 let sdk: SecretsManagerClient;
 let workDir: string;
 
-/** Runs `npm run keys -- ...args` as the infra team would, minus npm's own start-up. */
-function cli(
-  args: string[],
-  options: { stdin?: string; env?: Record<string, string | undefined> } = {},
-): Promise<Run> {
-  const env: Record<string, string | undefined> = {
-    PATH: process.env.PATH,
-    ...STAND_IN_AWS_ENV,
-    // No profile files: only the environment configures the SDK.
-    AWS_CONFIG_FILE: join(workDir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(workDir, 'no-aws-credentials'),
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url,
-    THOUGHTSPOT_HOST: ts.url,
-    ...options.env,
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/keys/cli.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stdin.end(options.stdin ?? '');
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      // Whatever the command, no key and no token ever reaches the terminal.
-      const output = stdout + stderr;
-      const leaked = output.includes('tsstandin-token-') || allKeys.some((k) => output.includes(k));
-      // The message names neither: test keys are fake, but the habit is the point.
-      if (leaked) reject(new Error(`keys ${args[0]} printed a secret key or a token`));
-      else resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs `npm run keys -- ...args`; rejects if the output holds any key or token. */
+const cli = keysCli(() => ({
+  secretsManagerUrl: sm.url,
+  workDir,
+  env: { THOUGHTSPOT_HOST: ts.url },
+  // Every token the stand-in mints starts with this.
+  secrets: () => ['tsstandin-token-', ...allKeys],
+}));
 
 const storedValue = async (secretId: string) =>
   sdk.send(new GetSecretValueCommand({ SecretId: secretId }));
@@ -151,7 +112,7 @@ describe('keys CLI usage', () => {
   });
 
   it('answers an unknown command or flag with the usage and exit code 2', async () => {
-    const command = await cli(['rotate']);
+    const command = await cli(['rotate-all']);
     const flag = await cli(['list', '--all']);
 
     expect(command.code).toBe(2);

@@ -2,7 +2,9 @@
 // makes the Secrets Manager stand-in invoke the real handler for each step, and the
 // handler rotates the key in the ThoughtSpot stand-in through the admin APIs.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ROTATION_METRIC } from '../../functions/rotate/rotation-metrics.js';
 import type { ThoughtSpotUser } from '../../infra/local/thoughtspot-stand-in.js';
+import { emfRecords } from '../support/emf.js';
 import { errorTexts, fakeKey } from '../support/fixtures.js';
 import { secretIdOf } from './support/environment.js';
 import { captureOutput } from './support/output-capture.js';
@@ -218,6 +220,26 @@ describe('refusals before anything changes', () => {
     expect(outcome.status).toBe('failed');
     expect(errorTexts(outcome.error)).toMatch(/is not an Org key secret/);
     expect(world.ts.requests).toEqual([]);
+  });
+});
+
+describe('metrics', () => {
+  it('counts every step with its outcome: the four of a rotation, and the failed ones', () => {
+    const counted = new Set(
+      emfRecords(output.text())
+        .filter((record) => record.metrics.includes(ROTATION_METRIC.step))
+        .map((record) => `${record.values.step} ${record.values.outcome}`),
+    );
+
+    for (const stepOutcome of [
+      'createSecret rotated-and-stored',
+      'setSecret thoughtspot-holds-pending',
+      'testSecret test-token-minted',
+      'finishSecret moved-awscurrent',
+      'createSecret failed',
+    ]) {
+      expect(counted, stepOutcome).toContain(stepOutcome);
+    }
   });
 });
 

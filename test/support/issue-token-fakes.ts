@@ -21,11 +21,13 @@ export const SETTINGS: IssueTokenSettings = {
   tokenValiditySeconds: 300,
   maxTokenValiditySeconds: 3600,
   thoughtSpotTimeoutMs: 5000,
+  tokenPolicy: undefined,
 };
 
 export const caller = (overrides: Partial<Caller> = {}): Caller => ({
   username: 'ada@example.com',
   orgIds: [7, 9],
+  policyClaims: {},
   ...overrides,
 });
 

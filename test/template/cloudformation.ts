@@ -28,6 +28,7 @@ export const FunctionSchema = z.object({
   MemorySize: z.number(),
   Timeout: z.number(),
   Environment: z.object({ Variables: z.record(z.string(), z.string()) }),
+  Role: z.unknown(),
 });
 
 /** IAM allows a single action or resource without the array; osls writes single ARNs that way. */
@@ -138,10 +139,27 @@ export function resourcesOfType<S extends z.ZodType>(
   );
 }
 
-/** Every statement of the Lambda execution role's inline policies. */
-export function roleStatements(template: Template): Statement[] {
-  const role = resource(template, 'IamRoleLambdaExecution', 'AWS::IAM::Role', RoleSchema);
+/** The rotation function's resource. */
+export const rotateFunction = (template: Template) =>
+  resource(template, 'RotateLambdaFunction', 'AWS::Lambda::Function', FunctionSchema);
+
+/** Every statement of a role's inline policies; by default the token function's (the framework's shared role). */
+export function roleStatements(
+  template: Template,
+  logicalId = 'IamRoleLambdaExecution',
+): Statement[] {
+  const role = resource(template, logicalId, 'AWS::IAM::Role', RoleSchema);
   return role.Policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+const HasAlarmTopicSchema = z.object({
+  'Fn::Not': z.tuple([z.object({ 'Fn::Equals': z.tuple([z.string(), z.literal('')]) })]),
+});
+
+/** Evaluates the `HasAlarmTopic` condition: Fn::Not [Fn::Equals [topic, '']]. */
+export function hasAlarmTopic(template: Template): boolean {
+  const condition = HasAlarmTopicSchema.parse(template.Conditions.HasAlarmTopic);
+  return condition['Fn::Not'][0]['Fn::Equals'][0] !== '';
 }
 
 /** Every string anywhere in a JSON value (keys excluded). */

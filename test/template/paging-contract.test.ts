@@ -6,6 +6,7 @@ import type { HttpResponse } from '../../functions/token/responses.js';
 import type { Environment } from '../integration/support/environment.js';
 import { secretIdOf, startEnvironment } from '../integration/support/environment.js';
 import { captureOutput } from '../integration/support/output-capture.js';
+import { emfRecords } from '../support/emf.js';
 import { fakeKey } from '../support/fixtures.js';
 import {
   type Alarm,
@@ -24,30 +25,6 @@ import { DEFAULT_PACKAGE_DIR, ROOT } from './packaging.js';
  * metric namespace and service name, through success, fallback, a cache miss and every
  * error code, and checks that each alarm's metric is emitted with exactly its dimensions.
  */
-
-interface EmfRecord {
-  namespace: string;
-  metrics: string[];
-  dimensions: string[];
-  values: Record<string, unknown>;
-}
-
-/** The EMF records (CloudWatch embedded metric format) in captured output. */
-function emfRecords(output: string): EmfRecord[] {
-  return output.split('\n').flatMap((line) => {
-    if (!line.startsWith('{"_aws"')) return [];
-    const record = JSON.parse(line);
-    const [directive] = record._aws.CloudWatchMetrics;
-    return [
-      {
-        namespace: directive.Namespace,
-        metrics: directive.Metrics.map((metric: { Name: string }) => metric.Name),
-        dimensions: directive.Dimensions.flat(),
-        values: record,
-      },
-    ];
-  });
-}
 
 /** The log lines (Powertools Logger JSON) in captured output. */
 const logLines = (output: string): Record<string, unknown>[] =>
@@ -107,6 +84,10 @@ describe('the paging contract: alarms and runbook queries against what the funct
         THOUGHTSPOT_TIMEOUT_MS: '600',
         FALLBACK_TO_PRIMARY_ORG: 'true',
         SECRET_CACHE_TTL_SECONDS: '1',
+        // Org 15 mints custom tokens, and needs a region claim for them.
+        TOKEN_POLICY: JSON.stringify({
+          orgs: { '15': { variables: [{ name: 'region', claim: 'region', required: true }] } },
+        }),
       },
     });
     const ask = (claims: Record<string, string>, extra: object = {}) =>
@@ -122,6 +103,7 @@ describe('the paging contract: alarms and runbook queries against what the funct
     responses.set('org_forbidden', await ask({ ...ada, ts_org: 'unknown-org' }));
     responses.set('not_found', await env.invoke({ routeKey: 'GET /nowhere', claims: ada }));
     responses.set('secret_key_rejected', await ask({ ...ada, ts_org: '7' }));
+    responses.set('policy_denied', await ask({ ...ada, ts_org: '15' }));
     env.ts.injectFaults({
       kind: 'status',
       status: 400,
@@ -166,6 +148,7 @@ describe('the paging contract: alarms and runbook queries against what the funct
     'ThoughtSpotErrorsAlarm',
     'ThoughtSpotTimeoutsAlarm',
     'ThoughtSpotRateLimitedAlarm',
+    'PolicyDeniedAlarm',
   ])('%s watches a metric the function emits, with exactly its dimensions', (logicalId) => {
     const alarm = alarms.get(logicalId);
     if (!alarm) throw new Error(`no alarm ${logicalId} in the template`);
@@ -192,6 +175,7 @@ describe('the paging contract: alarms and runbook queries against what the funct
         'ThoughtSpotErrorsAlarm',
         'ThoughtSpotRateLimitedAlarm',
         'ThoughtSpotTimeoutsAlarm',
+        'PolicyDeniedAlarm',
       ].sort(),
     );
   });

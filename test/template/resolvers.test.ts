@@ -4,6 +4,7 @@ import {
   DEFAULTS,
   INTEGER_LIMITS,
   LAMBDA_TIMEOUT_SECONDS,
+  ROTATION_DEFAULTS,
 } from '../../functions/lib/config-rules.cjs';
 import resolvers from '../../infra/serverless/resolvers.cjs';
 
@@ -17,6 +18,7 @@ const PARAMS: Record<string, string | string[]> = {
   corsAllowedOrigins: ['https://analytics.example.com'],
   thoughtspotTimeoutMs: DEFAULTS.THOUGHTSPOT_TIMEOUT_MS,
   alarmTopicArn: '',
+  thoughtspotAdminSecretId: ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID,
 };
 
 /** A resolver context as the CLI passes it: `param:` by name, `self:` by path. */
@@ -32,7 +34,7 @@ function context(params: Record<string, string | string[]> = {}, region = 'us-ea
 }
 
 describe('iamStatements', () => {
-  it('grants GetSecretValue on the part of secretIdTemplate before {orgId}', async () => {
+  it('grants GetSecretValue and DescribeSecret on the part of secretIdTemplate before {orgId}', async () => {
     const statements = await resolvers.iamStatements(
       context({ secretIdTemplate: 'ts/prod/{orgId}/trusted-auth' }),
     );
@@ -40,7 +42,7 @@ describe('iamStatements', () => {
     expect(statements).toEqual([
       {
         Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
         Resource: [
           {
             'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:ts/prod/*`,
@@ -87,6 +89,99 @@ describe('iamStatements', () => {
     ],
   ])('refuses a secretsKmsKeyArn that is %s', async (_case, secretsKmsKeyArn, message) => {
     await expect(resolvers.iamStatements(context({ secretsKmsKeyArn }))).rejects.toThrow(message);
+  });
+});
+
+describe('rotationIamStatements', () => {
+  const arnOf = (resource: string) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${resource}`,
+  });
+
+  it('grants the four rotation actions on the Org prefix and GetSecretValue on the admin secret by name', async () => {
+    const statements = await resolvers.rotationIamStatements(
+      context({ secretIdTemplate: 'ts/prod/{orgId}', thoughtspotAdminSecretId: 'ts/admin' }),
+    );
+
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+        ],
+        Resource: [arnOf('ts/prod/*')],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [arnOf('ts/admin-??????')],
+      },
+    ]);
+  });
+
+  it('takes an admin secret ARN as it is', async () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ts/admin-AbCdEf';
+
+    const statements = await resolvers.rotationIamStatements(
+      context({ thoughtspotAdminSecretId: arn }),
+    );
+
+    expect(statements[1]?.Resource).toEqual([arn]);
+  });
+
+  it('adds kms:Decrypt and kms:GenerateDataKey, only via Secrets Manager, when secretsKmsKeyArn is set', async () => {
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab';
+
+    const statements = await resolvers.rotationIamStatements(context({ secretsKmsKeyArn: key }));
+
+    expect(statements).toHaveLength(3);
+    expect(statements[2]).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: [key],
+      Condition: { StringEquals: { 'kms:ViaService': expect.anything() } },
+    });
+  });
+
+  it.each([
+    [
+      'inside the Org prefix (the token function could read it)',
+      'thoughtspot/trusted-auth/org/admin',
+      /must not start with the Org secrets' prefix/,
+    ],
+    [
+      'an ARN inside the Org prefix',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:thoughtspot/trusted-auth/org/x-AbCdEf',
+      /must not start/,
+    ],
+    ['a wildcard', 'ts/*', /secret name or ARN/],
+    ['empty', '', /secret name or ARN/],
+    [
+      'another service ARN',
+      'arn:aws:ssm:us-east-1:123456789012:parameter/admin',
+      /secret name or ARN/,
+    ],
+    [
+      'another region',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ts/admin-AbCdEf',
+      /is in eu-west-1/,
+    ],
+  ])('refuses a thoughtspotAdminSecretId %s', async (_case, thoughtspotAdminSecretId, message) => {
+    await expect(
+      resolvers.rotationIamStatements(context({ thoughtspotAdminSecretId })),
+    ).rejects.toThrow(message);
+  });
+});
+
+describe('orgSecretNamePrefix', () => {
+  it('is secretIdTemplate up to {orgId}, refused as the IAM grant refuses it', async () => {
+    await expect(
+      resolvers.orgSecretNamePrefix(context({ secretIdTemplate: 'ts/prod/{orgId}/key' })),
+    ).resolves.toBe('ts/prod/');
+    await expect(
+      resolvers.orgSecretNamePrefix(context({ secretIdTemplate: '{orgId}' })),
+    ).rejects.toThrow(/fixed prefix/);
   });
 });
 

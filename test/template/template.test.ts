@@ -15,12 +15,14 @@ import {
   AuthorizerSchema,
   allStrings,
   HttpApiSchema,
+  hasAlarmTopic,
   LogGroupSchema,
   loadTemplate,
   RouteSchema,
   resource,
   resourcesOfType,
   roleStatements,
+  rotateFunction,
   StageSchema,
   subOrString,
   type Template,
@@ -45,24 +47,36 @@ const SECRET_ARN = {
   'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretNamePrefix(DEFAULTS.SECRET_ID_TEMPLATE)}*`,
 };
 
-/** Alarm logical id → metric it watches (the `service` dimension is checked separately). */
+/** The token function's Secrets Manager actions: DescribeSecret shows a rotation in progress (SPEC §5). */
+const TOKEN_SECRET_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+
+/**
+ * Alarm logical id → metric it watches: a Lambda metric of a function, or the service's
+ * Errors with a code (the `service` dimension is checked separately).
+ */
 const EXPECTED_ALARMS = {
-  TokenFunctionErrorsAlarm: { namespace: 'AWS/Lambda', metric: 'Errors', code: undefined },
-  TokenFunctionThrottlesAlarm: { namespace: 'AWS/Lambda', metric: 'Throttles', code: undefined },
+  TokenFunctionErrorsAlarm: {
+    namespace: 'AWS/Lambda',
+    metric: 'Errors',
+    fn: 'TokenLambdaFunction',
+  },
+  TokenFunctionThrottlesAlarm: {
+    namespace: 'AWS/Lambda',
+    metric: 'Throttles',
+    fn: 'TokenLambdaFunction',
+  },
+  RotateFunctionErrorsAlarm: {
+    namespace: 'AWS/Lambda',
+    metric: 'Errors',
+    fn: 'RotateLambdaFunction',
+  },
   SecretKeyRejectedAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'secret_key_rejected' },
   SecretUnavailableAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'secret_unavailable' },
   ThoughtSpotErrorsAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'thoughtspot_error' },
   ThoughtSpotTimeoutsAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'thoughtspot_timeout' },
   ThoughtSpotRateLimitedAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'rate_limited' },
+  PolicyDeniedAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'policy_denied' },
 } as const;
-
-/** Evaluates the `HasAlarmTopic` condition: Fn::Not [Fn::Equals [topic, '']]. */
-function hasAlarmTopic(template: Template): boolean {
-  const condition = template.Conditions.HasAlarmTopic;
-  expect(condition).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [expect.any(String), ''] }] });
-  const [topic] = allStrings(condition);
-  return topic !== '';
-}
 
 /** Strings that would be a credential if they ever reached the template. */
 const CREDENTIAL_PATTERNS = [
@@ -81,7 +95,7 @@ describe('npm run package (dev stage, default params)', () => {
 
   it('writes the CloudFormation template and the function zip into .serverless/', () => {
     // Prepare / Act: global-setup ran `npm run package` without AWS credentials.
-    const files = ['cloudformation-template-update-stack.json', 'token.zip'];
+    const files = ['cloudformation-template-update-stack.json', 'token.zip', 'rotate.zip'];
 
     // Assess
     for (const file of files) expect(existsSync(path.join(DEFAULT_PACKAGE_DIR, file))).toBe(true);
@@ -123,11 +137,12 @@ describe('npm run package (dev stage, default params)', () => {
       });
     });
 
-    it('keeps its logs 30 days, API access logs too', () => {
+    it('keeps its logs 30 days, the rotation function and API access logs too', () => {
       const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup', LogGroupSchema);
 
       expect([...logGroups.values()]).toEqual([
         { LogGroupName: `/aws/lambda/${SERVICE}-dev-token`, RetentionInDays: 30 },
+        { LogGroupName: `/aws/lambda/${SERVICE}-dev-rotate`, RetentionInDays: 30 },
         { LogGroupName: `/aws/http-api/${SERVICE}-dev`, RetentionInDays: 30 },
       ]);
     });
@@ -202,7 +217,7 @@ describe('npm run package (dev stage, default params)', () => {
   });
 
   describe('IAM', () => {
-    it('grants secretsmanager:GetSecretValue on the secret prefix and only the log statements besides', () => {
+    it('grants the token function GetSecretValue and DescribeSecret on the secret prefix and only the log statements besides', () => {
       const statements = roleStatements(template);
       const logGroupArn = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${SERVICE}-dev*`;
 
@@ -217,7 +232,7 @@ describe('npm run package (dev stage, default params)', () => {
           Action: ['logs:PutLogEvents'],
           Resource: [{ 'Fn::Sub': `${logGroupArn}:*:*` }],
         },
-        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [SECRET_ARN] },
+        { Effect: 'Allow', Action: TOKEN_SECRET_ACTIONS, Resource: [SECRET_ARN] },
       ]);
     });
 
@@ -239,14 +254,15 @@ describe('npm run package (dev stage, default params)', () => {
       expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
     });
 
-    it('creates no other IAM resource and no managed policy', () => {
+    it('creates no other IAM resource than the two roles, and no managed policy', () => {
       const iamResources = Object.entries(template.Resources)
         .filter(([, found]) => found.Type.startsWith('AWS::IAM::'))
         .map(([logicalId]) => logicalId);
-      const role = template.Resources.IamRoleLambdaExecution;
 
-      expect(iamResources).toEqual(['IamRoleLambdaExecution']);
-      expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(iamResources.sort()).toEqual(['IamRoleLambdaExecution', 'RotateRole']);
+      for (const logicalId of iamResources) {
+        expect(template.Resources[logicalId]?.Properties.ManagedPolicyArns).toBeUndefined();
+      }
     });
 
     it('never grants on a bare * resource', () => {
@@ -269,12 +285,13 @@ describe('npm run package (dev stage, default params)', () => {
       expect([...alarms.keys()].sort()).toEqual(Object.keys(EXPECTED_ALARMS).sort());
       for (const [logicalId, expected] of Object.entries(EXPECTED_ALARMS)) {
         const alarm = alarms.get(logicalId);
-        const dimensions = expected.code
-          ? [
-              { Name: 'service', Value: serviceName },
-              { Name: 'code', Value: expected.code },
-            ]
-          : [{ Name: 'FunctionName', Value: { Ref: 'TokenLambdaFunction' } }];
+        const dimensions =
+          'code' in expected
+            ? [
+                { Name: 'service', Value: serviceName },
+                { Name: 'code', Value: expected.code },
+              ]
+            : [{ Name: 'FunctionName', Value: { Ref: expected.fn } }];
 
         expect(alarm, logicalId).toMatchObject({
           Namespace: expected.namespace,
@@ -295,6 +312,7 @@ describe('npm run package (dev stage, default params)', () => {
         'SecretUnavailableAlarm',
         'TokenFunctionErrorsAlarm',
         'TokenFunctionThrottlesAlarm',
+        'RotateFunctionErrorsAlarm',
       ]) {
         expect(alarms.get(logicalId)?.Threshold, logicalId).toBe(1);
       }
@@ -322,8 +340,11 @@ describe('npm run package (dev stage, default params)', () => {
     }
   });
 
-  describe('the function zip', () => {
-    const zipPath = path.join(DEFAULT_PACKAGE_DIR, 'token.zip');
+  describe.each([
+    ['token', tokenFunction],
+    ['rotate', rotateFunction],
+  ] as const)('the %s function zip', (name, functionOf) => {
+    const zipPath = path.join(DEFAULT_PACKAGE_DIR, `${name}.zip`);
 
     it('holds only the ESM bundle and its source map', () => {
       const zip = readFileSync(zipPath);
@@ -331,11 +352,11 @@ describe('npm run package (dev stage, default params)', () => {
       const unpacked = entries.reduce((sum, entry) => sum + entry.size, 0);
 
       expect(entries.map((entry) => entry.name).sort()).toEqual([
-        'functions/token/handler.mjs',
-        'functions/token/handler.mjs.map',
+        `functions/${name}/handler.mjs`,
+        `functions/${name}/handler.mjs.map`,
       ]);
       console.log(
-        `token.zip: ${(zip.length / 1024).toFixed(0)} KiB zipped, ${(unpacked / 1024).toFixed(0)} KiB unpacked: ${entries
+        `${name}.zip: ${(zip.length / 1024).toFixed(0)} KiB zipped, ${(unpacked / 1024).toFixed(0)} KiB unpacked: ${entries
           .map((entry) => `${entry.name} ${(entry.size / 1024).toFixed(0)} KiB`)
           .join(', ')}`,
       );
@@ -361,13 +382,13 @@ describe('npm run package (dev stage, default params)', () => {
     it('loads on Node 22 with the template environment and exports handler', () => {
       // Prepare: unpack the bundle as Lambda would.
       const zip = readFileSync(zipPath);
-      const dir = mkdtempSync(path.join(tmpdir(), 'token-bundle-'));
+      const dir = mkdtempSync(path.join(tmpdir(), `${name}-bundle-`));
       try {
         for (const entry of listZip(zip)) {
           const target = path.join(dir, path.basename(entry.name));
           writeFileSync(target, readZipEntry(zip, entry));
         }
-        const env = tokenFunction(template).Environment.Variables;
+        const env = functionOf(template).Environment.Variables;
 
         // Act
         const result = spawnSync(
@@ -428,7 +449,7 @@ describe('serverless package --stage prod with every param given', () => {
     const statements = roleStatements(template);
 
     expect(statements.filter((statement) => !statement.Action[0]?.startsWith('logs:'))).toEqual([
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [SECRET_ARN] },
+      { Effect: 'Allow', Action: TOKEN_SECRET_ACTIONS, Resource: [SECRET_ARN] },
       {
         Effect: 'Allow',
         Action: ['kms:Decrypt'],
@@ -445,7 +466,7 @@ describe('serverless package --stage prod with every param given', () => {
   it('keeps logs 90 days', () => {
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup', LogGroupSchema);
 
-    expect([...logGroups.values()].map((group) => group.RetentionInDays)).toEqual([90, 90]);
+    expect([...logGroups.values()].map((group) => group.RetentionInDays)).toEqual([90, 90, 90]);
   });
 
   it('sends alarm and OK notifications to alarmTopicArn', () => {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../../functions/lib/config.js';
 import { parseTokenPolicy } from '../../functions/lib/policy-schema.js';
 import { withoutAwsCredentials } from '../../infra/local/without-aws-credentials.js';
 import EnvironmentSize from '../../infra/serverless/environment-size.cjs';
@@ -53,13 +54,13 @@ const refusal = (file: string): Promise<string> =>
     (error: unknown) => (error instanceof Error ? error.message : String(error)),
   );
 
-/** What the function says of the same JSON at cold start. */
+/** What the function says of the same JSON at cold start (its config parse), without the prefix. */
 function atColdStart(json: string): string {
   try {
-    parseTokenPolicy(json);
+    loadConfig({ THOUGHTSPOT_HOST: 'https://a.test', TOKEN_POLICY: json });
     return 'accepted';
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return String(error).replace(/^ConfigError: Invalid configuration: /, '');
   }
 }
 
@@ -163,8 +164,8 @@ describe('npm run package with token-policy.json beside serverless.yml', () => {
 
     expect(env.TOKEN_POLICY).toBe(JSON.stringify(VALID_POLICY));
     expect(env.TOKEN_POLICY).toContain('"column_name":"Région"');
-    // The function reads the same policy from it as from the file.
-    expect(parseTokenPolicy(env.TOKEN_POLICY)).toEqual(
+    // The function cold-starts with this environment and reads the file's policy from it.
+    expect(loadConfig(env).tokenPolicy).toEqual(
       parseTokenPolicy(JSON.stringify(VALID_POLICY, null, 2)),
     );
     expect(environmentBytes(env)).toBeLessThanOrEqual(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
@@ -199,7 +200,7 @@ describe('without a policy file', () => {
 
     expect(env.TOKEN_POLICY).toBe(defaultTokenPolicy());
     expect(prodEnv.TOKEN_POLICY).toBe(defaultTokenPolicy());
-    if (env.TOKEN_POLICY === '') expect(parseTokenPolicy(env.TOKEN_POLICY)).toBeUndefined();
+    if (env.TOKEN_POLICY === '') expect(loadConfig(env).tokenPolicy).toBeUndefined();
   });
 });
 

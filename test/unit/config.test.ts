@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../functions/lib/config.js';
 import { INTEGER_LIMITS, MAX_ORG_ID } from '../../functions/lib/config-rules.cjs';
+import { testConfig } from '../support/fixtures.js';
 
 const HOST = 'https://acme.thoughtspot.cloud';
 
@@ -274,5 +275,31 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ THOUGHTSPOT_HOST: HOST, PATH: '/usr/bin', AWS_REGION: 'us-east-1' }),
     ).toEqual(loadConfig({ THOUGHTSPOT_HOST: HOST }));
+  });
+});
+
+describe('loadConfig and TOKEN_POLICY', () => {
+  it('reads a valid policy, and none when it is unset or empty', () => {
+    const policy = { default: { variables: [{ name: 'region', claim: 'region' }] } };
+
+    expect(testConfig({ TOKEN_POLICY: JSON.stringify(policy) }).tokenPolicy).toEqual({
+      default: {
+        persist_option: 'REPLACE',
+        variables: [{ name: 'region', claim: 'region', required: false }],
+      },
+    });
+    expect(testConfig().tokenPolicy).toBeUndefined();
+    expect(testConfig({ TOKEN_POLICY: '' }).tokenPolicy).toBeUndefined();
+  });
+
+  it('fails the cold start with a message naming the bad field', () => {
+    const bad = { orgs: { '5': { variables: [{ name: 'region', claim: '' }] } } };
+
+    expect(() => testConfig({ TOKEN_POLICY: JSON.stringify(bad) })).toThrow(
+      /^Invalid configuration: TOKEN_POLICY orgs\.5\.variables\.0\.claim /,
+    );
+    expect(() => testConfig({ TOKEN_POLICY: '{"default": ' })).toThrow(
+      'Invalid configuration: TOKEN_POLICY is not valid JSON',
+    );
   });
 });

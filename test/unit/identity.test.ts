@@ -111,6 +111,18 @@ describe('callerFromJwt', () => {
     expect(identity.orgIds).toEqual([42]);
   });
 
+  it('gives a token policy the verified claims, and nothing from the request', () => {
+    // Prepare
+    const claims = { email: 'ada@example.com', region: '[EMEA APAC]' };
+
+    // Act
+    const caller = fromClaims(claims, testConfig());
+
+    // Assess
+    expect(caller.policyClaims).toBe(claims);
+    expect(caller.sentAttributes).toBeUndefined();
+  });
+
   it('reads Org ids from ORG_CLAIM, in claim order, without duplicates', () => {
     // Act
     const identity = fromClaims(
@@ -221,6 +233,7 @@ describe('callerFromJwt', () => {
       expect(identity).toEqual({
         username: 'ada@example.com',
         orgIds: [0],
+        policyClaims: claims,
         provision: {
           email: 'ada@example.com',
           displayName: 'Ada Lovelace',
@@ -327,7 +340,20 @@ describe('callerFromBackend', () => {
     expect(callerFromBackend({ iam: iamCaller() }, () => body).caller).toEqual({
       username: 'ada@example.com',
       orgIds: [5],
+      policyClaims: {},
     });
+  });
+
+  it("gives a token policy the backend's attributes, and notes that they were sent", () => {
+    // Act
+    const { caller } = callerFromBackend({ iam: iamCaller() }, () => ({
+      ...body,
+      attributes: { region: ['EMEA', 'APAC'] },
+    }));
+
+    // Assess
+    expect(caller.policyClaims).toEqual({ region: ['EMEA', 'APAC'] });
+    expect(caller.sentAttributes).toBe(true);
   });
 
   it('refuses a caller API Gateway did not verify with IAM (401), before reading the body', () => {
@@ -385,7 +411,11 @@ describe('callerFromBackend', () => {
 });
 
 describe('chooseOrg', () => {
-  const caller: Caller = { username: 'ada@example.com', orgIds: [9, 583464508] };
+  const caller: Caller = {
+    username: 'ada@example.com',
+    orgIds: [9, 583464508],
+    policyClaims: {},
+  };
 
   it("defaults to the caller's first Org", () => {
     expect(chooseOrg(caller, undefined)).toBe(9);
@@ -405,6 +435,8 @@ describe('chooseOrg', () => {
   });
 
   it('refuses a caller with no Orgs at all', () => {
-    expect(() => chooseOrg({ username: 'ada', orgIds: [] }, undefined)).toThrow(OrgForbiddenError);
+    expect(() => chooseOrg({ username: 'ada', orgIds: [], policyClaims: {} }, undefined)).toThrow(
+      OrgForbiddenError,
+    );
   });
 });

@@ -168,6 +168,10 @@ function parseSettings(body: string): TrustedAuthSettings {
   };
 }
 
+/** Trusted auth is off at this level: DISABLED, or no key to use. */
+export const isTrustedAuthOff = (level: TrustedAuthLevel): boolean =>
+  level.authStatus === 'DISABLED' || level.keys.length === 0;
+
 /** The level of `orgId` in a search answer: `cluster_preferences` for Org 0, else the Org's entry. */
 export function levelOf(
   settings: TrustedAuthSettings,

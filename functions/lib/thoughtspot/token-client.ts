@@ -1,11 +1,13 @@
 import { OwnMessageError } from '../errors.js';
 import type { Provisioning } from '../identity.js';
+import type { OrgPolicy } from '../policy-schema.js';
+import type { TokenValues } from '../policy-values.js';
 import type { UpstreamTrace } from '../request-trace.js';
 import { createRequestCore, type RequestCoreOptions, upstreamErrorCode } from './request-core.js';
-import { checkedToken } from './token-response.js';
+import { checkedAccessToken, checkedToken } from './token-response.js';
 
 /**
- * ThoughtSpot REST v2 token client: POST /api/rest/2.0/auth/token/{full,object},
+ * ThoughtSpot REST v2 token client: POST /api/rest/2.0/auth/token/{full,object,custom},
  * on the shared request core (deadline, retries, no redirects, typed errors). The
  * secret key goes only into the request body.
  */
@@ -18,6 +20,13 @@ export interface MintRequest {
   objectId?: string;
   /** Present: JIT-provision the user (auto_create) with these details. */
   provision?: Provisioning;
+  /** Present: a custom (ABAC) token with these values, built by the token policy (SPEC §7). */
+  custom?: CustomTokenValues;
+}
+
+/** The ABAC part of a custom token request. */
+export interface CustomTokenValues extends TokenValues {
+  persistOption: OrgPolicy['persist_option'];
 }
 
 export interface MintedToken {
@@ -25,7 +34,7 @@ export interface MintedToken {
   expiresAtMillis: number;
   orgId: number;
   username: string;
-  tokenType: 'full' | 'object';
+  tokenType: 'full' | 'object' | 'custom';
 }
 
 /** ThoughtSpot refused the request (400/401/403): the key, the user, or trusted auth itself. */
@@ -68,6 +77,32 @@ function requestBody(request: MintRequest): string {
   });
 }
 
+/**
+ * The custom endpoint's own shape (SPEC §7): the Org as a string `org_identifier`,
+ * groups as `{identifier}`, and `auto_create` sent explicitly (it defaults to true there).
+ */
+function customBody(request: MintRequest, custom: CustomTokenValues): string {
+  const { provision } = request;
+  return JSON.stringify({
+    username: request.username,
+    secret_key: request.secretKey,
+    org_identifier: String(request.orgId),
+    validity_time_in_sec: request.validitySeconds,
+    persist_option: custom.persistOption,
+    variable_values: custom.variable_values,
+    filter_rules: custom.filter_rules,
+    auto_create: provision !== undefined,
+    ...(provision?.email !== undefined && { email: provision.email }),
+    ...(provision?.displayName !== undefined && { display_name: provision.displayName }),
+    ...(provision?.groups !== undefined && {
+      groups: provision.groups.map((identifier) => ({ identifier })),
+    }),
+  });
+}
+
+const endpointOf = (request: MintRequest) =>
+  request.custom !== undefined ? 'custom' : request.objectId === undefined ? 'full' : 'object';
+
 /** On the token endpoints 400/401/403 are ThoughtSpot refusing the key, the user or the Org. */
 const tokenRefusal = (status: number, body: string) =>
   status === 400 || status === 401 || status === 403
@@ -78,20 +113,20 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Mint
   const post = createRequestCore(options);
 
   return async function mintToken(request, trace, { deadlineAt } = {}) {
+    const endpoint = endpointOf(request);
     const answer = await post({
-      path: `/api/rest/2.0/auth/token/${request.objectId === undefined ? 'full' : 'object'}`,
-      body: requestBody(request),
+      path: `/api/rest/2.0/auth/token/${endpoint}`,
+      body:
+        request.custom === undefined ? requestBody(request) : customBody(request, request.custom),
       trace,
       ...(deadlineAt === undefined ? {} : { deadlineAt }),
       refusal: tokenRefusal,
     });
     // A token for another Org or user than asked for must never reach the caller.
-    const checked = checkedToken(answer.body, request);
-    return {
-      ...checked,
-      orgId: request.orgId,
-      username: request.username,
-      tokenType: request.objectId === undefined ? 'full' : 'object',
-    };
+    const checked =
+      endpoint === 'custom'
+        ? checkedAccessToken(answer.body, request)
+        : checkedToken(answer.body, request);
+    return { ...checked, orgId: request.orgId, username: request.username, tokenType: endpoint };
   };
 }

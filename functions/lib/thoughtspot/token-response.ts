@@ -16,6 +16,14 @@ const TokenResponseSchema = z.object({
   valid_for_username: z.string(),
 });
 
+/** ThoughtSpot's `AccessToken` answer of /auth/token/custom: Org and user are objects here. */
+const AccessTokenSchema = z.object({
+  token: z.string().check(z.minLength(1)),
+  expiration_time_in_millis: z.number().check(z.positive()),
+  org: z.object({ id: z.int() }),
+  user: z.object({ name: z.string() }),
+});
+
 export interface CheckedToken {
   token: string;
   expiresAtMillis: number;
@@ -33,12 +41,41 @@ export function checkedToken(
   if (!parsed.success) {
     throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
   }
-  if (parsed.data.scope.org_id !== asked.orgId) {
+  const { data } = parsed;
+  return checkedFor(asked, data.scope.org_id, data.valid_for_username, {
+    token: data.token,
+    expiresAtMillis: data.expiration_time_in_millis,
+  });
+}
+
+/** The same for a custom token: `org.id` and `user.name` say whom it is for. */
+export function checkedAccessToken(
+  body: string,
+  asked: { orgId: number; username: string },
+): CheckedToken {
+  const parsed = AccessTokenSchema.safeParse(parseJson(body));
+  if (!parsed.success) {
+    throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
+  }
+  const { data } = parsed;
+  return checkedFor(asked, data.org.id, data.user.name, {
+    token: data.token,
+    expiresAtMillis: data.expiration_time_in_millis,
+  });
+}
+
+function checkedFor(
+  asked: { orgId: number; username: string },
+  orgId: number,
+  username: string,
+  token: CheckedToken,
+): CheckedToken {
+  if (orgId !== asked.orgId) {
     throw new ThoughtSpotError('ThoughtSpot returned a token for a different Org.');
   }
   // ThoughtSpot may answer with its own letter case for the name.
-  if (parsed.data.valid_for_username.toLowerCase() !== asked.username.toLowerCase()) {
+  if (username.toLowerCase() !== asked.username.toLowerCase()) {
     throw new ThoughtSpotError('ThoughtSpot returned a token for a different user.');
   }
-  return { token: parsed.data.token, expiresAtMillis: parsed.data.expiration_time_in_millis };
+  return token;
 }

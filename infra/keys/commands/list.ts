@@ -1,7 +1,8 @@
-import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
 import { parseCommandArgs } from '../args.js';
 import { type Command, isoDate } from '../context.js';
+import { listOrgSecrets } from '../org-secrets.js';
 import { secretNames } from '../secret-names.js';
+import { table } from '../table.js';
 
 /**
  * list: the Org secrets that exist, from ListSecrets metadata only. It never
@@ -15,61 +16,31 @@ interface Row {
   deletion: Date | undefined;
 }
 
-function table(rows: Row[]): string[] {
-  const cells = [
-    ['ORG', 'SECRET', 'LAST CHANGED', 'STATUS'],
-    ...rows.map((row) => [
-      String(row.orgId),
-      row.name,
-      isoDate(row.lastChanged),
-      row.deletion ? `scheduled for deletion on ${isoDate(row.deletion)}` : 'active',
-    ]),
+function rowCells(row: Row): string[] {
+  return [
+    String(row.orgId),
+    row.name,
+    isoDate(row.lastChanged),
+    row.deletion ? `scheduled for deletion on ${isoDate(row.deletion)}` : 'active',
   ];
-  const widths = cells[0]?.map((_, column) =>
-    Math.max(...cells.map((line) => line[column]?.length ?? 0)),
-  );
-  return cells.map((line) =>
-    line
-      .map((cell, column) => cell.padEnd(widths?.[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
 }
 
 export const list: Command = async (args, context) => {
   parseCommandArgs(args, {});
   const names = secretNames(context.env);
-  const rows: Row[] = [];
-  let unmatched = 0;
-  const pages = paginateListSecrets(
-    { client: context.secretsManager(), pageSize: 100 },
-    {
-      IncludePlannedDeletion: true,
-      ...(names.prefix !== '' && { Filters: [{ Key: 'name', Values: [names.prefix] }] }),
-    },
-  );
-  for await (const page of pages) {
-    for (const secret of page.SecretList ?? []) {
-      // AWS's name filter is a loose prefix match; the template decides what is an Org secret.
-      const orgId = secret.Name === undefined ? undefined : names.orgIdOf(secret.Name);
-      if (secret.Name === undefined || orgId === undefined) {
-        unmatched += 1;
-        continue;
-      }
-      rows.push({
-        orgId,
-        name: secret.Name,
-        lastChanged: secret.LastChangedDate ?? secret.CreatedDate,
-        deletion: secret.DeletedDate,
-      });
-    }
-  }
-  rows.sort((a, b) => a.orgId - b.orgId);
+  const { secrets, unmatched } = await listOrgSecrets(context.secretsManager(), names);
+  const rows: Row[] = secrets.map(({ orgId, name, entry }) => ({
+    orgId,
+    name,
+    lastChanged: entry.LastChangedDate ?? entry.CreatedDate,
+    deletion: entry.DeletedDate,
+  }));
 
   if (rows.length === 0) {
     context.out(`No Org secrets named like ${names.template}.`);
   } else {
-    for (const line of table(rows)) context.out(line);
+    const header = ['ORG', 'SECRET', 'LAST CHANGED', 'STATUS'];
+    for (const line of table(header, rows.map(rowCells))) context.out(line);
   }
   if (unmatched > 0) {
     context.note(

@@ -1,17 +1,15 @@
 import {
   CreateSecretCommand,
-  DescribeSecretCommand,
-  type DescribeSecretCommandOutput,
   PutSecretValueCommand,
   RestoreSecretCommand,
-  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { orgIdOption, parseCommandArgs } from '../args.js';
 import { type Command, isoDate } from '../context.js';
 import { CommandFailedError, isAwsError, UsageError } from '../errors.js';
 import { checkKey } from '../key-format.js';
 import { readKeyInput } from '../read-key.js';
-import { secretNames } from '../secret-names.js';
+import { orgSecretDescription, secretNames } from '../secret-names.js';
+import { describeSecret } from '../secret-state.js';
 
 /** put: store an Org's key, creating its secret or adding a version. Never prints the key. */
 
@@ -31,18 +29,6 @@ const NOT_ON_COMMAND_LINE =
 /** Flags someone might try for the key; refused by name, before anything else. */
 const KEY_FLAG = /^--?(key|secret|secret-key|secret_key|secret-string|value)(=|$)/i;
 
-async function describe(
-  client: SecretsManagerClient,
-  secretId: string,
-): Promise<DescribeSecretCommandOutput | undefined> {
-  try {
-    return await client.send(new DescribeSecretCommand({ SecretId: secretId }));
-  } catch (error) {
-    if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
-    throw error;
-  }
-}
-
 export const put: Command = async (args, context) => {
   if (args.some((arg) => KEY_FLAG.test(arg))) throw new UsageError(NOT_ON_COMMAND_LINE);
   const values = parseCommandArgs(args, OPTIONS, NOT_ON_COMMAND_LINE);
@@ -60,14 +46,14 @@ export const put: Command = async (args, context) => {
   const stored = (how: 'created' | 'updated', versionId: string | undefined) =>
     context.out(`Org ${orgId}: key stored in ${secretId} (${how}), version ${versionId ?? '?'}`);
 
-  const existing = await describe(client, secretId);
+  const existing = await describeSecret(client, secretId);
   if (!existing) {
     try {
       const created = await client.send(
         new CreateSecretCommand({
           Name: secretId,
           SecretString: secretString,
-          Description: values.description ?? `ThoughtSpot trusted-auth secret key of Org ${orgId}`,
+          Description: values.description ?? orgSecretDescription(orgId),
           ...(values['kms-key-id'] !== undefined && { KmsKeyId: values['kms-key-id'] }),
         }),
       );

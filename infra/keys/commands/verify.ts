@@ -41,13 +41,15 @@ export const verify: Command = async (args, context) => {
 
   try {
     const minted = await issueToken(
-      { username, orgIds: [orgId] },
+      { username, orgIds: [orgId], policyClaims: {} },
       { orgId, validitySeconds: VALIDITY_SECONDS },
       ports,
       {
         ...config,
         tokenValiditySeconds: VALIDITY_SECONDS,
         maxTokenValiditySeconds: VALIDITY_SECONDS,
+        // verify checks the key: a full token, whatever the token policy says.
+        tokenPolicy: undefined,
       },
       trace,
     );

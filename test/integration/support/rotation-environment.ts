@@ -39,6 +39,8 @@ export interface RotationEnvironmentOptions {
   /** Default: one admin with ADMINISTRATION. */
   users?: ThoughtSpotUser[];
   oldCluster?: boolean;
+  /** Added to (or replacing) the function's environment, e.g. the packaged service name. */
+  env?: Record<string, string>;
 }
 
 export async function startRotationEnvironment(options: RotationEnvironmentOptions) {
@@ -63,6 +65,7 @@ export async function startRotationEnvironment(options: RotationEnvironmentOptio
     AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url,
     THOUGHTSPOT_HOST: ts.url,
     POWERTOOLS_SERVICE_NAME: 'thoughtspot-token-service-rotation-test',
+    ...options.env,
   };
   const { handler, restoreEnv } = await loadFreshRotationHandler(env);
   const invoke = (event: SecretsManagerRotationEvent) => handler(event, lambdaContext());

@@ -11,7 +11,7 @@ import type { HttpResponse } from '../../../functions/token/responses.js';
 export const DOCUMENTED_ERRORS: Readonly<Record<number, readonly string[]>> = {
   400: ['invalid_request'],
   401: ['unauthenticated'],
-  403: ['org_forbidden', 'org_not_configured', 'user_rejected'],
+  403: ['org_forbidden', 'org_not_configured', 'user_rejected', 'policy_denied'],
   404: ['not_found'],
   429: ['rate_limited'],
   502: ['thoughtspot_error'],
