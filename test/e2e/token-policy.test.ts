@@ -65,8 +65,10 @@ describe('a token policy in Chromium, with the real Visual Embed SDK', () => {
     );
     const frame = page.frames().find((candidate) => candidate.url().startsWith(ts.url));
     if (!frame) throw new Error('the SDK created no ThoughtSpot iframe');
-    await frame.waitForFunction(() => document.body.innerText.includes('variable_values'));
-    const shown = await frame.evaluate(() => document.body.innerText);
+    await frame.waitForFunction(() =>
+      (document.body.textContent ?? '').includes('variable_values'),
+    );
+    const shown = await frame.evaluate(() => document.body.textContent ?? '');
 
     const [minted] = ts.minted;
     expect(ts.minted).toHaveLength(1);
