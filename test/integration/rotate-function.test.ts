@@ -3,7 +3,8 @@
 // handler rotates the key in the ThoughtSpot stand-in through the admin APIs.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ThoughtSpotUser } from '../../infra/local/thoughtspot-stand-in.js';
-import { errorTexts, fakeKey } from '../support/fixtures.js';
+import { errorTexts } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
 import { secretIdOf } from './support/environment.js';
 import { captureOutput } from './support/output-capture.js';
 import {

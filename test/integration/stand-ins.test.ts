@@ -28,7 +28,8 @@ import {
   startThoughtSpotStandIn,
   type ThoughtSpotStandIn,
 } from '../../infra/local/thoughtspot-stand-in.js';
-import { rejectionOf, smClient } from './support/stand-in-clients.js';
+import { rejection } from '../support/errors.js';
+import { smClient } from './support/stand-in-clients.js';
 
 const ARN_PATTERN = /^arn:aws:secretsmanager:us-east-1:000000000000:secret:(.+)-[A-Za-z0-9]{6}$/;
 
@@ -73,7 +74,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
   });
 
   it('answers an unknown secret with ResourceNotFoundException (HTTP 400)', async () => {
-    const error = await rejectionOf(client.send(new GetSecretValueCommand({ SecretId: 'nope' })));
+    const error = await rejection(client.send(new GetSecretValueCommand({ SecretId: 'nope' })));
     expect(error.name).toBe('ResourceNotFoundException');
     expect(error.$metadata).toMatchObject({ httpStatusCode: 400 });
   });
@@ -93,14 +94,14 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
     expect(got.SecretString).toBe('v1');
     expect(got.VersionId).toBe(created.VersionId);
 
-    const again = await rejectionOf(
+    const again = await rejection(
       client.send(new CreateSecretCommand({ Name: 'tsts/create-test', SecretString: 'v2' })),
     );
     expect(again.name).toBe('ResourceExistsException');
   });
 
   it('rejects an invalid secret name with InvalidParameterException', async () => {
-    const error = await rejectionOf(
+    const error = await rejection(
       client.send(new CreateSecretCommand({ Name: 'bad name!', SecretString: 'x' })),
     );
     expect(error.name).toBe('InvalidParameterException');
@@ -157,7 +158,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
     await client.send(
       new DeleteSecretCommand({ SecretId: 'tsts/force-delete', ForceDeleteWithoutRecovery: true }),
     );
-    const error = await rejectionOf(
+    const error = await rejection(
       client.send(new GetSecretValueCommand({ SecretId: 'tsts/force-delete' })),
     );
     expect(error.name).toBe('ResourceNotFoundException');
@@ -171,7 +172,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
     const days = ((deleted.DeletionDate?.getTime() ?? 0) - Date.now()) / 86_400_000;
     expect(days).toBeCloseTo(7, 1);
 
-    const error = await rejectionOf(
+    const error = await rejection(
       client.send(new GetSecretValueCommand({ SecretId: 'tsts/window-delete' })),
     );
     expect(error.name).toBe('InvalidRequestException');
@@ -195,7 +196,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
   });
 
   it('rejects ForceDeleteWithoutRecovery combined with a recovery window', async () => {
-    const error = await rejectionOf(
+    const error = await rejection(
       client.send(
         new DeleteSecretCommand({
           SecretId: 'tsts/org/0',
@@ -210,7 +211,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
   it('removeSecret makes a secret disappear', async () => {
     sm.setSecret('tsts/removed', 'x');
     sm.removeSecret('tsts/removed');
-    const error = await rejectionOf(
+    const error = await rejection(
       client.send(new GetSecretValueCommand({ SecretId: 'tsts/removed' })),
     );
     expect(error.name).toBe('ResourceNotFoundException');
@@ -223,7 +224,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
     ['decryption-failure', 'DecryptionFailure', 400],
   ])('fault %s surfaces as SDK error %s (HTTP %i)', async (kind, name, status) => {
     sm.setFault({ kind });
-    const error = await rejectionOf(
+    const error = await rejection(
       client.send(new GetSecretValueCommand({ SecretId: 'tsts/org/0' })),
     );
     expect(error.name).toBe(name);
@@ -243,7 +244,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
     expect(other.SecretString).toBe('cluster-key-value');
     await client.send(new DescribeSecretCommand({ SecretId: 'tsts/org/7' }));
     for (const _ of [1, 2]) {
-      const error = await rejectionOf(
+      const error = await rejection(
         client.send(new GetSecretValueCommand({ SecretId: 'tsts/org/7' })),
       );
       expect(error.name).toBe('ThrottlingException');
@@ -256,7 +257,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
   it('a hang fault never answers, so only the caller deadline ends the call', async () => {
     sm.setFault({ kind: 'hang', times: 1 });
     const started = Date.now();
-    const error = await rejectionOf(
+    const error = await rejection(
       client.send(new GetSecretValueCommand({ SecretId: 'tsts/org/0' }), {
         abortSignal: AbortSignal.timeout(300),
       }),
@@ -270,7 +271,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
 
   it('a reset fault drops the connection without a response', async () => {
     sm.setFault({ kind: 'reset', times: 1 });
-    const error = await rejectionOf(
+    const error = await rejection(
       client.send(new GetSecretValueCommand({ SecretId: 'tsts/org/0' })),
     );
     // The SDK renames ECONNRESET to TimeoutError to mark it transient (retryable).
@@ -283,9 +284,9 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
   it('records every call in order, faulted ones included, and counts by operation and secret', async () => {
     sm.setFault({ kind: 'internal', operation: 'DescribeSecret', times: 1 });
     await client.send(new GetSecretValueCommand({ SecretId: 'tsts/org/0' }));
-    await rejectionOf(client.send(new DescribeSecretCommand({ SecretId: 'tsts/org/0' })));
+    await rejection(client.send(new DescribeSecretCommand({ SecretId: 'tsts/org/0' })));
     await client.send(new ListSecretsCommand({}));
-    await rejectionOf(client.send(new GetSecretValueCommand({ SecretId: 'missing' })));
+    await rejection(client.send(new GetSecretValueCommand({ SecretId: 'missing' })));
 
     expect(sm.calls).toEqual([
       { operation: 'GetSecretValue', secretId: 'tsts/org/0' },
@@ -317,7 +318,7 @@ describe('Secrets Manager stand-in (real AWS SDK v3 client)', () => {
     const doomed = await startSecretsManagerStandIn({ secrets: { s: 'v' } });
     doomed.setFault({ kind: 'hang' });
     const hungClient = smClient(doomed.url);
-    const pending = rejectionOf(hungClient.send(new GetSecretValueCommand({ SecretId: 's' })));
+    const pending = rejection(hungClient.send(new GetSecretValueCommand({ SecretId: 's' })));
     await waitFor(() => doomed.callCount() === 1);
     const started = Date.now();
     await doomed.close();
@@ -587,7 +588,7 @@ describe('ThoughtSpot stand-in', () => {
 
     it('hang fault never answers; the next request is served', async () => {
       ts.injectFaults({ kind: 'hang' });
-      const error = await rejectionOf(
+      const error = await rejection(
         postToken(validBody, 'full', { signal: AbortSignal.timeout(300) }),
       );
       expect(error.name).toBe('TimeoutError');
@@ -596,7 +597,7 @@ describe('ThoughtSpot stand-in', () => {
 
     it('reset fault drops the connection without a response', async () => {
       ts.injectFaults({ kind: 'reset' });
-      const error = await rejectionOf(postToken(validBody));
+      const error = await rejection(postToken(validBody));
       expect(error).toBeInstanceOf(TypeError);
       expect(error.message).toBe('fetch failed');
       expect((await postToken(validBody)).status).toBe(200);
@@ -772,7 +773,7 @@ describe('ThoughtSpot stand-in', () => {
     const doomed = await startThoughtSpotStandIn({ clusterKey: CLUSTER_KEY });
     await fetch(`${doomed.url}/callosum/v1/session/isactive`);
     doomed.injectFaults({ kind: 'hang' });
-    const pending = rejectionOf(
+    const pending = rejection(
       fetch(`${doomed.url}/api/rest/2.0/auth/token/full`, { method: 'POST', body: '{}' }),
     );
     await waitFor(() => doomed.requests.length === 2);
@@ -830,7 +831,7 @@ describe('ThoughtSpot stand-in connection counting', () => {
         agent.destroy();
 
         const untrusting = new HttpsAgent({ keepAlive: false });
-        const error = await rejectionOf(getStatus(httpsRequest, `${ts.url}/x`, untrusting));
+        const error = await rejection(getStatus(httpsRequest, `${ts.url}/x`, untrusting));
         expect(error.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
         expect(ts.tlsHandshakes).toBe(1);
       } finally {

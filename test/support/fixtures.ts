@@ -41,22 +41,3 @@ export function thoughtSpotTokenBody(
     ...overrides,
   };
 }
-
-/** The error a promise rejects with; fails the test if it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** Every text an error carries: name, message, stack and those of its causes. */
-export function errorTexts(error: unknown): string {
-  const texts: string[] = [];
-  for (let current = error; current instanceof Error; current = current.cause) {
-    texts.push(current.name, current.message, String(current.stack));
-  }
-  return texts.join('\n');
-}

@@ -8,6 +8,7 @@ import {
   createThoughtSpotAdmin,
   levelOf,
 } from '../../functions/lib/thoughtspot.js';
+import { errorTexts, rejection } from '../support/errors.js';
 import {
   fakeFetch,
   hang,
@@ -17,7 +18,7 @@ import {
   type Step,
   tsError,
 } from '../support/fake-thoughtspot.js';
-import { errorTexts, fakeKey, rejection, TEST_THOUGHTSPOT_HOST } from '../support/fixtures.js';
+import { fakeKey, TEST_THOUGHTSPOT_HOST } from '../support/fixtures.js';
 
 const ORG_ID = 583464508;
 const PASSWORD = fakeKey('admin-password');

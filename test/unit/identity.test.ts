@@ -12,6 +12,7 @@ import {
   chooseOrg,
 } from '../../functions/lib/identity.js';
 import { iamCaller } from '../../infra/local/lambda-events.js';
+import { thrown, thrownAs } from '../support/errors.js';
 import { testConfig } from '../support/fixtures.js';
 
 const ORG_MAP = '{"acme": 583464508, "beta": 9}';
@@ -19,16 +20,6 @@ const ORG_MAP = '{"acme": 583464508, "beta": 9}';
 /** The browser routes' caller for these claims, as the JWT authorizer hands them over. */
 const fromClaims = (claims: Record<string, unknown> | undefined, config: Config) =>
   callerFromJwt(claims === undefined ? {} : { jwt: { claims } }, config);
-
-/** The error `act` throws; fails the test if it throws none. */
-function thrown(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('callerFromJwt', () => {
   it('takes the username from USERNAME_CLAIM', () => {
@@ -75,12 +66,10 @@ describe('callerFromJwt', () => {
     const act = () => fromClaims(undefined, testConfig());
 
     // Assess
-    expect(act).toThrow(UnauthenticatedError);
-    try {
-      act();
-    } catch (error) {
-      expect(error).toMatchObject({ status: 401, code: 'unauthenticated' });
-    }
+    expect(thrownAs(UnauthenticatedError, act)).toMatchObject({
+      status: 401,
+      code: 'unauthenticated',
+    });
   });
 
   it.each([
@@ -90,17 +79,11 @@ describe('callerFromJwt', () => {
     ['null', { email: null }],
   ])('refuses a %s username claim as unauthenticated, naming the claim', (_case, claims) => {
     // Act
-    let caught: unknown;
-    try {
-      fromClaims(claims, testConfig());
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownAs(UnauthenticatedError, () => fromClaims(claims, testConfig()));
 
     // Assess
-    expect(caught).toBeInstanceOf(UnauthenticatedError);
     expect(caught).toMatchObject({ status: 401, code: 'unauthenticated' });
-    expect((caught as Error).message).toContain('"email"');
+    expect(caught.message).toContain('"email"');
   });
 
   it('puts the caller in DEFAULT_ORG_ID when the Org claim is absent', () => {

@@ -7,7 +7,8 @@ import {
 import { newRequestTrace } from '../../functions/lib/request-trace.js';
 import { TokenRejectedError } from '../../functions/lib/thoughtspot.js';
 import { RETRY_RESERVE_MS } from '../../functions/token/issue-token.js';
-import { fakeKey, rejection } from '../support/fixtures.js';
+import { rejection } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
 import {
   caller,
   fakeMintToken,

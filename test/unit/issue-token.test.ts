@@ -6,7 +6,8 @@ import {
 } from '../../functions/lib/errors.js';
 import { newRequestTrace } from '../../functions/lib/request-trace.js';
 import type { TokenOptions } from '../../functions/token/request.js';
-import { fakeKey, rejection } from '../support/fixtures.js';
+import { rejection } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
 import {
   caller,
   fakeMintToken,

@@ -5,6 +5,7 @@ import {
   policyFor,
   TokenPolicyError,
 } from '../../functions/lib/policy-schema.js';
+import { thrownAs } from '../support/errors.js';
 
 /** SPEC §7's example policy. */
 const SPEC_EXAMPLE = {
@@ -25,13 +26,7 @@ const STORE = { variables: [{ name: 'store', claim: 'store_id' }] };
 /** The message parseTokenPolicy throws for `policy` (JSON text or a value to stringify). */
 function policyError(policy: unknown): string {
   const json = typeof policy === 'string' ? policy : JSON.stringify(policy);
-  try {
-    parseTokenPolicy(json);
-  } catch (error) {
-    expect(error).toBeInstanceOf(TokenPolicyError);
-    return (error as TokenPolicyError).message;
-  }
-  throw new Error(`parseTokenPolicy accepted ${json}`);
+  return thrownAs(TokenPolicyError, () => parseTokenPolicy(json)).message;
 }
 
 /** A policy whose only Org policy, for Org 5, is `orgPolicy`. */

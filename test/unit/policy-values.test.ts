@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PolicyDeniedError } from '../../functions/lib/errors.js';
 import { type OrgPolicy, parseTokenPolicy, policyFor } from '../../functions/lib/policy-schema.js';
 import { tokenValues } from '../../functions/lib/policy-values.js';
+import { thrownAs } from '../support/errors.js';
 
 /** An Org policy as TOKEN_POLICY would give it: parsed by the real schema, defaults filled in. */
 function orgPolicy(policy: unknown): OrgPolicy {
@@ -28,15 +29,7 @@ const OPTIONAL = orgPolicy({ variables: [{ name: 'v', claim: 'c' }] });
 const RULE = orgPolicy({ filter_rules: [{ column_name: 'Col', operator: 'EQ', claim: 'c' }] });
 
 /** The PolicyDeniedError `act` throws; fails the test if it throws anything else or nothing. */
-function denial(act: () => unknown): PolicyDeniedError {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyDeniedError);
-    return error as PolicyDeniedError;
-  }
-  throw new Error('expected a policy denial');
-}
+const denial = (act: () => unknown) => thrownAs(PolicyDeniedError, act);
 
 describe('tokenValues', () => {
   it("builds SPEC §7's example from API Gateway's claims", () => {

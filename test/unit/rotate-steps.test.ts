@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { NotAnOrgSecretError, TrustedAuthOffError } from '../../functions/rotate/errors.js';
 import { ENABLE_ATTEMPTS } from '../../functions/rotate/steps.js';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../infra/local/secret-versions.js';
+import { rejection } from '../support/errors.js';
 import { type CallPoint, fakeWorld } from '../support/fake-rotation.js';
-import { rejection } from '../support/fixtures.js';
 
 const FULL_ROTATION = [
   'rotated-and-stored',

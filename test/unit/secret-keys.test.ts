@@ -18,7 +18,8 @@ import {
   type SecretKeysOptions,
   secretIdFor,
 } from '../../functions/lib/secret-keys.js';
-import { errorTexts, fakeKey, rejection } from '../support/fixtures.js';
+import { errorTexts, rejection, thrown } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
 
 const TEMPLATE = 'test/thoughtspot/org/{orgId}/trusted-auth';
 const TTL_MS = 60_000;
@@ -110,15 +111,9 @@ describe('parseSecretValue', () => {
     const key = fakeKey('malformed');
 
     // Act
-    let caught: unknown;
-    try {
-      parseSecretValue(`{"secret_key": "${key}"`);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrown(() => parseSecretValue(`{"secret_key": "${key}"`));
 
     // Assess
-    expect(caught).toBeInstanceOf(Error);
     expect(errorTexts(caught)).not.toContain(key);
   });
 });

@@ -5,6 +5,7 @@ import {
   ThoughtSpotTimeoutError,
 } from '../../functions/lib/errors.js';
 import { TokenRejectedError, upstreamErrorCode } from '../../functions/lib/thoughtspot.js';
+import { errorTexts, rejection, rejectionAs } from '../support/errors.js';
 import {
   client,
   fakeFetch,
@@ -17,13 +18,7 @@ import {
   type Step,
   tsError,
 } from '../support/fake-thoughtspot.js';
-import {
-  errorTexts,
-  fakeKey,
-  rejection,
-  TEST_THOUGHTSPOT_HOST,
-  thoughtSpotTokenBody,
-} from '../support/fixtures.js';
+import { fakeKey, TEST_THOUGHTSPOT_HOST, thoughtSpotTokenBody } from '../support/fixtures.js';
 
 const OBJECT_ID = 'e65d7d3f-c2b5-4d3e-8cba-7e5a6b9c0d11';
 
@@ -355,12 +350,14 @@ describe('createThoughtSpotClient', () => {
       const { fetch, calls } = fakeFetch(reply(429, '', { 'Retry-After': '30' }), ok());
 
       // Act
-      const error = await rejection(client(fetch, { timeoutMs: 2000 })(mintRequest(), newTrace()));
+      const error = await rejectionAs(
+        RateLimitedError,
+        client(fetch, { timeoutMs: 2000 })(mintRequest(), newTrace()),
+      );
 
       // Assess
-      expect(error).toBeInstanceOf(RateLimitedError);
       expect(error).toMatchObject({ status: 429, code: 'rate_limited' });
-      expect((error as RateLimitedError).headers).toEqual({ 'Retry-After': '30' });
+      expect(error.headers).toEqual({ 'Retry-After': '30' });
       expect(calls).toHaveLength(1);
     });
 
@@ -369,11 +366,10 @@ describe('createThoughtSpotClient', () => {
       const { fetch, calls } = fakeFetch(reply(429, ''));
 
       // Act
-      const error = await rejection(client(fetch)(mintRequest(), newTrace()));
+      const error = await rejectionAs(RateLimitedError, client(fetch)(mintRequest(), newTrace()));
 
       // Assess
-      expect(error).toBeInstanceOf(RateLimitedError);
-      expect((error as RateLimitedError).headers).toEqual({});
+      expect(error.headers).toEqual({});
       expect(calls).toHaveLength(3);
     });
 
@@ -394,11 +390,10 @@ describe('createThoughtSpotClient', () => {
       const { fetch } = fakeFetch(reply(429, '', { 'Retry-After': '<b>soon</b>' }));
 
       // Act
-      const error = await rejection(client(fetch)(mintRequest(), newTrace()));
+      const error = await rejectionAs(RateLimitedError, client(fetch)(mintRequest(), newTrace()));
 
       // Assess
-      expect(error).toBeInstanceOf(RateLimitedError);
-      expect((error as RateLimitedError).headers).toEqual({});
+      expect(error.headers).toEqual({});
     });
   });
 
