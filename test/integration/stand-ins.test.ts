@@ -18,7 +18,6 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import {
   type SecretsManagerFaultKind,
   type SecretsManagerStandIn,
@@ -29,6 +28,10 @@ import {
   type ThoughtSpotStandIn,
 } from '../../infra/local/thoughtspot-stand-in.js';
 import { rejection } from '../support/errors.js';
+import {
+  ThoughtSpotErrorBodySchema,
+  ThoughtSpotTokenBodySchema,
+} from '../support/thoughtspot-bodies.js';
 import { smClient } from './support/stand-in-clients.js';
 
 const ARN_PATTERN = /^arn:aws:secretsmanager:us-east-1:000000000000:secret:(.+)-[A-Za-z0-9]{6}$/;
@@ -344,22 +347,6 @@ const ORG_KEY = 'org-key-583464508-b71e';
 const APP_ORIGIN = 'http://app.example.test';
 const TOKEN_PATTERN = /^tsstandin-token-[0-9a-f]{24}$/;
 
-const TokenResponseSchema = z.object({
-  token: z.string(),
-  creation_time_in_millis: z.number(),
-  expiration_time_in_millis: z.number(),
-  scope: z.object({
-    access_type: z.enum(['FULL', 'REPORT_BOOK_VIEW']),
-    org_id: z.number(),
-    metadata_id: z.string().nullable(),
-  }),
-  valid_for_user_id: z.uuid(),
-  valid_for_username: z.string(),
-});
-const ErrorResponseSchema = z.object({
-  error: z.object({ message: z.object({ code: z.number(), debug: z.string() }) }),
-});
-
 describe('ThoughtSpot stand-in', () => {
   let ts: ThoughtSpotStandIn;
 
@@ -395,13 +382,13 @@ describe('ThoughtSpot stand-in', () => {
   async function mint(body: Record<string, unknown>, kind: 'full' | 'object' = 'full') {
     const { status, text } = await postToken(body, kind);
     expect(status).toBe(200);
-    return TokenResponseSchema.parse(JSON.parse(text));
+    return ThoughtSpotTokenBodySchema.parse(JSON.parse(text));
   }
 
   async function expectError(body: unknown, status: number, code: number, kind?: 'object') {
     const result = await postToken(body, kind);
     expect(result.status).toBe(status);
-    const parsed = ErrorResponseSchema.parse(JSON.parse(result.text));
+    const parsed = ThoughtSpotErrorBodySchema.parse(JSON.parse(result.text));
     expect(parsed.error.message.code).toBe(code);
     return result.text;
   }
@@ -559,7 +546,9 @@ describe('ThoughtSpot stand-in', () => {
       const second = await postToken(validBody);
       const third = await postToken(validBody);
       expect([first.status, second.status, third.status]).toEqual([503, 500, 200]);
-      expect(ErrorResponseSchema.parse(JSON.parse(first.text)).error.message.code).toBe(10038);
+      expect(ThoughtSpotErrorBodySchema.parse(JSON.parse(first.text)).error.message.code).toBe(
+        10038,
+      );
       expect(ts.minted).toHaveLength(1);
     });
 
@@ -634,7 +623,7 @@ describe('ThoughtSpot stand-in', () => {
       const started = Date.now();
       const out = await postToken(validBody);
       expect(Date.now() - started).toBeGreaterThanOrEqual(240);
-      expect(TokenResponseSchema.parse(JSON.parse(out.text)).token).toMatch(TOKEN_PATTERN);
+      expect(ThoughtSpotTokenBodySchema.parse(JSON.parse(out.text)).token).toMatch(TOKEN_PATTERN);
     });
 
     it('random faults fire at the configured rate until cleared', async () => {
@@ -694,7 +683,7 @@ describe('ThoughtSpot stand-in', () => {
             validity_time_in_sec: 60,
           }),
         });
-        const { token } = TokenResponseSchema.parse(await response.json());
+        const { token } = ThoughtSpotTokenBodySchema.parse(await response.json());
         const check = () =>
           fetch(`${timed.url}/callosum/v1/session/isactive`, {
             headers: { authorization: `Bearer ${token}` },

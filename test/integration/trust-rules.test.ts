@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendJson, sendText } from '../../infra/local/http-server.js';
 import { httpApiEvent } from '../../infra/local/lambda-events.js';
-import { thoughtSpotTokenBody } from '../support/fixtures.js';
+import { thoughtSpotTokenBody } from '../support/thoughtspot-bodies.js';
 import type { Environment } from './support/environment.js';
 import { watchForLeaks } from './support/leak-watch.js';
 import { type ScriptedServer, startScriptedServer } from './support/scripted-server.js';

@@ -4,7 +4,8 @@ import {
   type MintRequest,
   type ThoughtSpotClientOptions,
 } from '../../functions/lib/thoughtspot.js';
-import { fakeKey, TEST_THOUGHTSPOT_HOST, thoughtSpotTokenBody } from './fixtures.js';
+import { fakeKey, TEST_THOUGHTSPOT_HOST } from './fixtures.js';
+import { thoughtSpotTokenBody } from './thoughtspot-bodies.js';
 
 /** A scripted ThoughtSpot behind a fake fetch, for the token client's unit tests. */
 
@@ -49,18 +50,6 @@ export const hang: Step = (init) =>
   new Promise((_resolve, reject) => {
     init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
   });
-
-/** ThoughtSpot's error body (26.x spec example shape). */
-export const tsError = (code: number) => ({
-  error: {
-    message: {
-      code,
-      incident_id_guid: '00000000-0000-0000-0000-000000000000',
-      trace_id_guid: '11111111-1111-1111-1111-111111111111',
-      debug: `error ${code}`,
-    },
-  },
-});
 
 export const mintRequest = (overrides: Partial<MintRequest> = {}): MintRequest => ({
   username: 'ada@example.com',

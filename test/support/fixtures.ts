@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Config, loadConfig } from '../../functions/lib/config.js';
 
 /**
@@ -16,28 +16,3 @@ export const fakeKey = (label: string): string =>
 /** A Config built the way the handler builds it: through loadConfig, from environment strings. */
 export const testConfig = (overrides: Record<string, string | undefined> = {}): Config =>
   loadConfig({ THOUGHTSPOT_HOST: TEST_THOUGHTSPOT_HOST, ...overrides });
-
-/** ThoughtSpot's 200 body for POST /api/rest/2.0/auth/token/{full,object}. */
-export interface ThoughtSpotTokenBody {
-  token: string;
-  creation_time_in_millis: number;
-  expiration_time_in_millis: number;
-  scope: { access_type: string; org_id: number; metadata_id: string | null };
-  valid_for_user_id: string;
-  valid_for_username: string;
-}
-
-export function thoughtSpotTokenBody(
-  overrides: Partial<ThoughtSpotTokenBody> = {},
-): ThoughtSpotTokenBody {
-  const created = Date.now();
-  return {
-    token: `ts-token-${randomBytes(8).toString('hex')}`,
-    creation_time_in_millis: created,
-    expiration_time_in_millis: created + 300_000,
-    scope: { access_type: 'FULL', org_id: 0, metadata_id: null },
-    valid_for_user_id: randomUUID(),
-    valid_for_username: 'ada@example.com',
-    ...overrides,
-  };
-}

@@ -16,9 +16,9 @@ import {
   ok,
   reply,
   type Step,
-  tsError,
 } from '../support/fake-thoughtspot.js';
-import { fakeKey, TEST_THOUGHTSPOT_HOST, thoughtSpotTokenBody } from '../support/fixtures.js';
+import { fakeKey, TEST_THOUGHTSPOT_HOST } from '../support/fixtures.js';
+import { thoughtSpotError, thoughtSpotTokenBody } from '../support/thoughtspot-bodies.js';
 
 const OBJECT_ID = 'e65d7d3f-c2b5-4d3e-8cba-7e5a6b9c0d11';
 
@@ -28,7 +28,7 @@ afterEach(() => {
 
 describe('upstreamErrorCode', () => {
   it.each([
-    ['the 26.x shape', JSON.stringify(tsError(10097)), 10097],
+    ['the 26.x shape', JSON.stringify(thoughtSpotError(10097)), 10097],
     ['a flat error code', '{"error": {"code": 10023}}', 10023],
     ['a top-level code', '{"code": 10002}', 10002],
     ['no code', '{"error": {"message": "bad"}}', undefined],
@@ -206,7 +206,7 @@ describe('createThoughtSpotClient', () => {
       'turns %i with code %i into a TokenRejectedError, without retrying',
       async (status, code) => {
         // Prepare
-        const { fetch, calls } = fakeFetch(reply(status, tsError(code)));
+        const { fetch, calls } = fakeFetch(reply(status, thoughtSpotError(code)));
         const trace = newTrace();
 
         // Act
@@ -236,7 +236,7 @@ describe('createThoughtSpotClient', () => {
   describe('retries', () => {
     it('retries a 500 and succeeds on the second attempt', async () => {
       // Prepare
-      const { fetch, calls } = fakeFetch(reply(500, tsError(10038)), ok());
+      const { fetch, calls } = fakeFetch(reply(500, thoughtSpotError(10038)), ok());
       const trace = newTrace();
 
       // Act
@@ -262,7 +262,7 @@ describe('createThoughtSpotClient', () => {
 
     it('gives up with thoughtspot_error after maxAttempts answers of 500', async () => {
       // Prepare
-      const { fetch, calls } = fakeFetch(reply(500, tsError(10038)));
+      const { fetch, calls } = fakeFetch(reply(500, thoughtSpotError(10038)));
       const trace = newTrace();
 
       // Act
@@ -504,7 +504,7 @@ describe('createThoughtSpotClient', () => {
     it('never puts the secret key into an error or the trace, even when ThoughtSpot echoes it', async () => {
       // Prepare
       const secretKey = fakeKey('echoed');
-      const echo = { error: { message: { code: 10097, debug: `bad key ${secretKey}` } } };
+      const echo = thoughtSpotError(10097, `bad key ${secretKey}`);
       const scenarios: Step[][] = [
         [reply(401, echo)],
         [reply(400, echo)],
