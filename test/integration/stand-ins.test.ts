@@ -1,12 +1,8 @@
 // Proves the local stand-ins behave like the real services they replace: the
 // Secrets Manager one through the real AWS SDK v3 client, the ThoughtSpot one
 // through Node's fetch and https, over real sockets on 127.0.0.1.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
@@ -27,6 +23,7 @@ import {
   startThoughtSpotStandIn,
   type ThoughtSpotStandIn,
 } from '../../infra/local/thoughtspot-stand-in.js';
+import { selfSignedCertificate } from '../support/certificate.js';
 import { rejection } from '../support/errors.js';
 import {
   ThoughtSpotErrorBodySchema,
@@ -802,47 +799,30 @@ describe('ThoughtSpot stand-in connection counting', () => {
   });
 
   it('serves HTTPS with the given certificate and counts TLS handshakes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsstandin-tls-'));
+    const { key, cert } = selfSignedCertificate();
+    const ts = await startThoughtSpotStandIn({ clusterKey: CLUSTER_KEY, tls: { key, cert } });
     try {
-      const { key, cert } = makeSelfSignedCert(dir);
-      const ts = await startThoughtSpotStandIn({ clusterKey: CLUSTER_KEY, tls: { key, cert } });
-      try {
-        expect(ts.url).toBe(`https://127.0.0.1:${ts.port}`);
-        const agent = new HttpsAgent({ keepAlive: true, ca: cert });
-        expect(await getStatus(httpsRequest, `${ts.url}/callosum/v1/session/isactive`, agent)).toBe(
-          401,
-        );
-        expect(await getStatus(httpsRequest, `${ts.url}/callosum/v1/session/isactive`, agent)).toBe(
-          401,
-        );
-        expect(ts.tlsHandshakes).toBe(1);
-        expect(ts.connections).toBe(1);
-        agent.destroy();
+      expect(ts.url).toBe(`https://127.0.0.1:${ts.port}`);
+      const agent = new HttpsAgent({ keepAlive: true, ca: cert });
+      expect(await getStatus(httpsRequest, `${ts.url}/callosum/v1/session/isactive`, agent)).toBe(
+        401,
+      );
+      expect(await getStatus(httpsRequest, `${ts.url}/callosum/v1/session/isactive`, agent)).toBe(
+        401,
+      );
+      expect(ts.tlsHandshakes).toBe(1);
+      expect(ts.connections).toBe(1);
+      agent.destroy();
 
-        const untrusting = new HttpsAgent({ keepAlive: false });
-        const error = await rejection(getStatus(httpsRequest, `${ts.url}/x`, untrusting));
-        expect(error.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
-        expect(ts.tlsHandshakes).toBe(1);
-      } finally {
-        await ts.close();
-      }
+      const untrusting = new HttpsAgent({ keepAlive: false });
+      const error = await rejection(getStatus(httpsRequest, `${ts.url}/x`, untrusting));
+      expect(error.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+      expect(ts.tlsHandshakes).toBe(1);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await ts.close();
     }
   });
 });
-
-/** A throwaway certificate for 127.0.0.1, made with the machine's openssl. */
-function makeSelfSignedCert(dir: string): { key: Buffer; cert: Buffer } {
-  const keyPath = join(dir, 'key.pem');
-  const certPath = join(dir, 'cert.pem');
-  const args =
-    'req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 1';
-  execFileSync('openssl', [...args.split(' '), '-keyout', keyPath, '-out', certPath], {
-    stdio: 'ignore',
-  });
-  return { key: readFileSync(keyPath), cert: readFileSync(certPath) };
-}
 
 /** A GET with node:http(s) and an explicit agent, resolving to the status code. */
 function getStatus(
