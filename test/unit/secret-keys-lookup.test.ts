@@ -17,22 +17,16 @@ import {
 
 /** The key port's lookup (SPEC §4): which secret it reads, its fallback to Org 0, its errors. */
 
-const {
-  mock: secretsManager,
-  clock,
-  secretKeys,
-  readsOf,
-  givenOnlyPrimaryKey,
-} = useMockedSecretsManager();
+const aws = useMockedSecretsManager();
 
 describe('createSecretKeys: keyFor', () => {
   it("returns the Org's own key from a bare secret string", async () => {
     // Prepare
     const key = fakeKey('org7');
-    secretsManager.on(GetSecretValueCommand, { SecretId: idOf(7) }).resolves({ SecretString: key });
+    aws.mock.on(GetSecretValueCommand, { SecretId: idOf(7) }).resolves({ SecretString: key });
 
     // Act
-    const orgKey = await secretKeys().keyFor(7);
+    const orgKey = await aws.secretKeys().keyFor(7);
 
     // Assess
     expect(orgKey).toEqual({ key, keyOrgId: 7, fallback: false, cache: 'miss' });
@@ -41,12 +35,12 @@ describe('createSecretKeys: keyFor', () => {
   it('reads a JSON secret {"secret_key": ...}', async () => {
     // Prepare
     const key = fakeKey('json');
-    secretsManager
+    aws.mock
       .on(GetSecretValueCommand, { SecretId: idOf(7) })
       .resolves({ SecretString: JSON.stringify({ secret_key: key }) });
 
     // Act
-    const orgKey = await secretKeys().keyFor(7);
+    const orgKey = await aws.secretKeys().keyFor(7);
 
     // Assess
     expect(orgKey.key).toBe(key);
@@ -54,13 +48,13 @@ describe('createSecretKeys: keyFor', () => {
 
   it('asks Secrets Manager only for the ids the template gives', async () => {
     // Prepare
-    givenOnlyPrimaryKey(7, fakeKey('org0'));
+    aws.givenOnlyPrimaryKey(7, fakeKey('org0'));
 
     // Act
-    await secretKeys().keyFor(7);
+    await aws.secretKeys().keyFor(7);
 
     // Assess
-    const asked = secretsManager.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input);
+    const asked = aws.mock.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input);
     expect(asked).toEqual([
       { SecretId: 'test/thoughtspot/org/7/trusted-auth' },
       { SecretId: 'test/thoughtspot/org/0/trusted-auth' },
@@ -69,12 +63,12 @@ describe('createSecretKeys: keyFor', () => {
 
   it('gives the SDK call a deadline', async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: fakeKey('org7') });
+    aws.mock.on(GetSecretValueCommand).resolves({ SecretString: fakeKey('org7') });
 
     // Act
-    await secretKeys({ lookupTimeoutMs: 20 }).keyFor(7);
+    await aws.secretKeys({ lookupTimeoutMs: 20 }).keyFor(7);
     // The stub's typings list only the command; send() also receives the SDK's options.
-    const [, options] = secretsManager.call(0).args as unknown as [
+    const [, options] = aws.mock.call(0).args as unknown as [
       unknown,
       { abortSignal?: AbortSignal }?,
     ];
@@ -87,12 +81,12 @@ describe('createSecretKeys: keyFor', () => {
   it('answers secret_unavailable for JSON without secret_key, without the value', async () => {
     // Prepare
     const key = fakeKey('misfiled');
-    secretsManager
+    aws.mock
       .on(GetSecretValueCommand, { SecretId: idOf(7) })
       .resolves({ SecretString: JSON.stringify({ key }) });
 
     // Act
-    const error = await rejection(secretKeys().keyFor(7));
+    const error = await rejection(aws.secretKeys().keyFor(7));
 
     // Assess
     expect(error).toBeInstanceOf(SecretUnavailableError);
@@ -103,29 +97,29 @@ describe('createSecretKeys: keyFor', () => {
   it('serves the cached key while the secret holds JSON without secret_key', async () => {
     // Prepare
     const key = fakeKey('good');
-    secretsManager
+    aws.mock
       .on(GetSecretValueCommand, { SecretId: idOf(7) })
       .resolvesOnce({ SecretString: key })
       .resolves({ SecretString: '{"secret-key": "typo"}' });
-    const keys = secretKeys();
+    const keys = aws.secretKeys();
     await keys.keyFor(7);
-    clock.now += TTL_MS + 1;
+    aws.clock.now += TTL_MS + 1;
 
     // Act
     const orgKey = await keys.keyFor(7);
 
     // Assess
     expect(orgKey).toMatchObject({ key, cache: 'stale' });
-    expect(readsOf(7)).toBe(2);
+    expect(aws.readsOf(7)).toBe(2);
   });
 
   it("falls back to Org 0's key when the Org has no secret", async () => {
     // Prepare
     const primaryKey = fakeKey('org0');
-    givenOnlyPrimaryKey(7, primaryKey);
+    aws.givenOnlyPrimaryKey(7, primaryKey);
 
     // Act
-    const orgKey = await secretKeys().keyFor(7);
+    const orgKey = await aws.secretKeys().keyFor(7);
 
     // Assess
     expect(orgKey).toEqual({ key: primaryKey, keyOrgId: 0, fallback: true, cache: 'miss' });
@@ -134,19 +128,19 @@ describe('createSecretKeys: keyFor', () => {
   it('treats a secret scheduled for deletion as missing', async () => {
     // Prepare
     const primaryKey = fakeKey('org0');
-    secretsManager.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(
+    aws.mock.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(
       new InvalidRequestException({
         message:
           "You can't perform this operation on the secret because it was marked for deletion.",
         $metadata: {},
       }),
     );
-    secretsManager
+    aws.mock
       .on(GetSecretValueCommand, { SecretId: idOf(0) })
       .resolves({ SecretString: primaryKey });
 
     // Act
-    const orgKey = await secretKeys().keyFor(7);
+    const orgKey = await aws.secretKeys().keyFor(7);
 
     // Assess
     expect(orgKey).toMatchObject({ key: primaryKey, fallback: true });
@@ -154,21 +148,21 @@ describe('createSecretKeys: keyFor', () => {
 
   it('answers org_not_configured when the Org has no secret and fallback is off', async () => {
     // Prepare
-    givenOnlyPrimaryKey(7, fakeKey('org0'));
+    aws.givenOnlyPrimaryKey(7, fakeKey('org0'));
 
     // Act
-    const error = await rejection(secretKeys({ fallbackToPrimaryOrg: false }).keyFor(7));
+    const error = await rejection(aws.secretKeys({ fallbackToPrimaryOrg: false }).keyFor(7));
 
     // Assess
     expect(error).toBeInstanceOf(OrgNotConfiguredError);
     expect(error).toMatchObject({ status: 403, code: 'org_not_configured' });
-    expect(readsOf(0)).toBe(0);
+    expect(aws.readsOf(0)).toBe(0);
   });
 
   it('answers org_not_configured when Org 0 itself has no secret', async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).rejects(notFound());
-    const keys = secretKeys();
+    aws.mock.on(GetSecretValueCommand).rejects(notFound());
+    const keys = aws.secretKeys();
 
     // Act
     const forOrg0 = await rejection(keys.keyFor(0));
@@ -181,10 +175,10 @@ describe('createSecretKeys: keyFor', () => {
 
   it('answers secret_unavailable when Secrets Manager throttles and nothing is cached', async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).rejects(throttled());
+    aws.mock.on(GetSecretValueCommand).rejects(throttled());
 
     // Act
-    const error = await rejection(secretKeys().keyFor(7));
+    const error = await rejection(aws.secretKeys().keyFor(7));
 
     // Assess
     expect(error).toBeInstanceOf(SecretUnavailableError);
@@ -206,9 +200,9 @@ describe('createSecretKeys: errors', () => {
 
     // Act
     for (const value of values) {
-      secretsManager.reset();
-      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: value });
-      errors.push(await rejection(secretKeys().keyFor(7)));
+      aws.mock.reset();
+      aws.mock.on(GetSecretValueCommand).resolves({ SecretString: value });
+      errors.push(await rejection(aws.secretKeys().keyFor(7)));
     }
 
     // Assess

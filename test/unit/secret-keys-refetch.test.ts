@@ -12,19 +12,19 @@ import {
 
 /** The key port's refetch after ThoughtSpot rejected a key (SPEC §5): a bypass of the cache, rate-limited. */
 
-const { mock: secretsManager, clock, secretKeys, readsOf } = useMockedSecretsManager();
+const aws = useMockedSecretsManager();
 
 describe('createSecretKeys: refetch', () => {
   /** A SecretKeys whose Org 7 key was read once (cached) and will read `next` afterwards. */
   async function cachedThen(next: string | Error | 'unchanged') {
     const first = fakeKey('first');
-    const behaviour = secretsManager
+    const behaviour = aws.mock
       .on(GetSecretValueCommand, { SecretId: idOf(7) })
       .resolvesOnce({ SecretString: first });
     if (next === 'unchanged') behaviour.resolves({ SecretString: ` ${first}\n` });
     else if (typeof next === 'string') behaviour.resolves({ SecretString: next });
     else behaviour.rejects(next);
-    const keys = secretKeys();
+    const keys = aws.secretKeys();
     const used = await keys.keyFor(7);
     return { keys, used, first };
   }
@@ -39,7 +39,7 @@ describe('createSecretKeys: refetch', () => {
 
     // Assess
     expect(fresh).toEqual({ key: rotated, keyOrgId: 7, fallback: false, cache: 'miss' });
-    expect(readsOf(7)).toBe(2);
+    expect(aws.readsOf(7)).toBe(2);
   });
 
   it('returns undefined when the secret is unchanged', async () => {
@@ -51,7 +51,7 @@ describe('createSecretKeys: refetch', () => {
 
     // Assess
     expect(fresh).toBeUndefined();
-    expect(readsOf(7)).toBe(2);
+    expect(aws.readsOf(7)).toBe(2);
   });
 
   it('updates the cache, so the next keyFor gets the new key without a lookup', async () => {
@@ -65,7 +65,7 @@ describe('createSecretKeys: refetch', () => {
 
     // Assess
     expect(next).toMatchObject({ key: rotated, cache: 'hit' });
-    expect(readsOf(7)).toBe(2);
+    expect(aws.readsOf(7)).toBe(2);
   });
 
   it('does not call Secrets Manager again within minRefetchIntervalMs', async () => {
@@ -73,13 +73,13 @@ describe('createSecretKeys: refetch', () => {
     const rotated = fakeKey('rotated');
     const { keys, used } = await cachedThen(rotated);
     await keys.refetch(used);
-    clock.now += REFETCH_INTERVAL_MS - 1;
+    aws.clock.now += REFETCH_INTERVAL_MS - 1;
 
     // Act: a request still holding the old key also got a 401
     const second = await keys.refetch(used);
 
     // Assess
-    expect(readsOf(7)).toBe(2);
+    expect(aws.readsOf(7)).toBe(2);
     expect(second?.key).toBe(rotated);
   });
 
@@ -88,7 +88,7 @@ describe('createSecretKeys: refetch', () => {
     const rotated = fakeKey('rotated');
     const { keys, used } = await cachedThen(rotated);
     const fresh = await keys.refetch(used);
-    clock.now += 1;
+    aws.clock.now += 1;
 
     // Act
     const again = fresh && (await keys.refetch(fresh));
@@ -96,20 +96,20 @@ describe('createSecretKeys: refetch', () => {
     // Assess
     expect(fresh?.key).toBe(rotated);
     expect(again).toBeUndefined();
-    expect(readsOf(7)).toBe(2);
+    expect(aws.readsOf(7)).toBe(2);
   });
 
   it('calls Secrets Manager again once minRefetchIntervalMs has passed', async () => {
     // Prepare
     const { keys, used } = await cachedThen(fakeKey('rotated'));
     await keys.refetch(used);
-    clock.now += REFETCH_INTERVAL_MS;
+    aws.clock.now += REFETCH_INTERVAL_MS;
 
     // Act
     await keys.refetch(used);
 
     // Assess
-    expect(readsOf(7)).toBe(3);
+    expect(aws.readsOf(7)).toBe(3);
   });
 
   it('shares one lookup among concurrent refetches', async () => {
@@ -121,7 +121,7 @@ describe('createSecretKeys: refetch', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => keys.refetch(used)));
 
     // Assess
-    expect(readsOf(7)).toBe(2);
+    expect(aws.readsOf(7)).toBe(2);
     expect(results.every((fresh) => fresh?.key === rotated)).toBe(true);
   });
 
@@ -134,18 +134,18 @@ describe('createSecretKeys: refetch', () => {
 
     // Assess
     expect(fresh).toBeUndefined();
-    expect(readsOf(7)).toBe(2);
+    expect(aws.readsOf(7)).toBe(2);
   });
 
   it("re-reads Org 0's secret for a fallback key", async () => {
     // Prepare
     const rotated = fakeKey('org0-rotated');
-    secretsManager.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(notFound());
-    secretsManager
+    aws.mock.on(GetSecretValueCommand, { SecretId: idOf(7) }).rejects(notFound());
+    aws.mock
       .on(GetSecretValueCommand, { SecretId: idOf(0) })
       .resolvesOnce({ SecretString: fakeKey('org0') })
       .resolves({ SecretString: rotated });
-    const keys = secretKeys();
+    const keys = aws.secretKeys();
     const used: OrgKey = await keys.keyFor(7);
 
     // Act
@@ -153,7 +153,7 @@ describe('createSecretKeys: refetch', () => {
 
     // Assess
     expect(fresh).toEqual({ key: rotated, keyOrgId: 0, fallback: true, cache: 'miss' });
-    expect(readsOf(0)).toBe(2);
-    expect(readsOf(7)).toBe(1);
+    expect(aws.readsOf(0)).toBe(2);
+    expect(aws.readsOf(7)).toBe(1);
   });
 });
