@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, loadConfig } from '../../functions/lib/config.js';
+import { callerFromJwt } from '../../functions/lib/identity.js';
 
 /**
  * Typed factories shared by the unit and integration tiers. Each call returns a
@@ -16,3 +17,7 @@ export const fakeKey = (label: string): string =>
 /** A Config built the way the handler builds it: through loadConfig, from environment strings. */
 export const testConfig = (overrides: Record<string, string | undefined> = {}): Config =>
   loadConfig({ THOUGHTSPOT_HOST: TEST_THOUGHTSPOT_HOST, ...overrides });
+
+/** The browser routes' caller for these claims, as the JWT authorizer hands them over. */
+export const fromClaims = (claims: Record<string, unknown> | undefined, config: Config) =>
+  callerFromJwt(claims === undefined ? {} : { jwt: { claims } }, config);
