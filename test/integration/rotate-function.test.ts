@@ -71,7 +71,7 @@ describe('the rotation function, started by RotateSecret', () => {
   });
 
   it('rotates the Org 0 key stored as JSON, keeping it JSON', async () => {
-    const { world, clusterKey } = await start();
+    const { world, clusterKey, orgKey } = await start();
 
     const { outcome } = await world.rotate(CLUSTER_SECRET);
 
@@ -80,7 +80,8 @@ describe('the rotation function, started by RotateSecret', () => {
     expect(newKey).not.toBe(clusterKey);
     expect(JSON.parse((await world.value(CLUSTER_SECRET)) ?? '')).toEqual({ secret_key: newKey });
     expect(await mintStatus(newKey ?? '', 0)).toBe(200);
-    expect(world.ts.keyOf(ORG_ID)).toBeDefined();
+    // The Org's own key is not Org 0's: it stays as it was.
+    expect(world.ts.keyOf(ORG_ID)).toBe(orgKey);
   });
 
   it('runs testSecret alone with RotateImmediately false, changing nothing', async () => {
@@ -146,7 +147,8 @@ describe('a rotation that fails part-way, then Secrets Manager’s retry', () =>
     expect(await world.retry(arn, token)).toBeUndefined();
 
     expect(world.configureCalls().filter((status) => status === 'DISABLED')).toHaveLength(1);
-    expect(world.ts.keyOf(ORG_ID)).toBeDefined();
+    expect(world.ts.keyOf(ORG_ID)).toEqual(expect.any(String));
+    expect(world.ts.keyOf(ORG_ID)).not.toBe(orgKey);
     expect(await world.value(ORG_SECRET)).toBe(world.ts.keyOf(ORG_ID));
   });
 

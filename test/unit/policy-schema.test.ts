@@ -336,7 +336,8 @@ describe('policyFor', () => {
     const onlyOrg5 = parseTokenPolicy(JSON.stringify(org5(STORE)));
 
     // Act, Assess
-    expect(policyFor(onlyOrg5, 5)).toBeDefined();
+    expect(policyFor(onlyOrg5, 5)).toBe(onlyOrg5?.orgs?.['5']);
+    expect(policyFor(onlyOrg5, 5)).toMatchObject(STORE);
     expect(policyFor(onlyOrg5, 0)).toBeUndefined();
     expect(policyFor(undefined, 5)).toBeUndefined();
   });
