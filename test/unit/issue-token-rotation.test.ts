@@ -6,7 +6,8 @@ import { type MintRequest, TokenRejectedError } from '../../functions/lib/though
 import { RETRY_RESERVE_MS } from '../../functions/token/issue-token.js';
 import { rejection } from '../support/errors.js';
 import { fakeKey } from '../support/fixtures.js';
-import { caller, fakeMintToken, issue, minted, SETTINGS } from '../support/issue-token-fakes.js';
+import { fakeMintToken, minted } from '../support/issue-token-fakes.js';
+import { caller, issue, SETTINGS } from '../support/issue-token-use-case.js';
 import { rotationTestOptions, useRotatingSecrets } from '../support/rotating-secrets.js';
 
 /**

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ThoughtSpotError } from '../../functions/lib/errors.js';
 import { errorTexts, rejection } from '../support/errors.js';
-import {
-  client,
-  fakeFetch,
-  hang,
-  mintRequest,
-  networkError,
-  newTrace,
-  ok,
-  reply,
-  type Step,
-} from '../support/fake-thoughtspot.js';
+import { fakeFetch, hang, networkError, ok, reply } from '../support/fake-thoughtspot.js';
 import { fakeKey } from '../support/fixtures.js';
 import { thoughtSpotError } from '../support/thoughtspot-bodies.js';
+import { client, mintRequest, newTrace } from '../support/token-client.js';
 
 /** What the token client does with a 200 it cannot use, and what it never lets out: the key, the upstream body. */
 
@@ -57,7 +48,7 @@ describe('createThoughtSpotClient: secrecy', () => {
     // Prepare
     const secretKey = fakeKey('echoed');
     const echo = thoughtSpotError(10097, `bad key ${secretKey}`);
-    const scenarios: Step[][] = [
+    const scenarios = [
       [reply(401, echo)],
       [reply(400, echo)],
       [reply(500, echo)],

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ThoughtSpotError, ThoughtSpotTimeoutError } from '../../functions/lib/errors.js';
 import { rejection } from '../support/errors.js';
-import {
-  client,
-  fakeFetch,
-  hang,
-  mintRequest,
-  newTrace,
-  ok,
-  reply,
-} from '../support/fake-thoughtspot.js';
+import { fakeFetch, hang, ok, reply } from '../support/fake-thoughtspot.js';
+import { client, mintRequest, newTrace } from '../support/token-client.js';
 
 /** The token client's one deadline for all attempts (THOUGHTSPOT_TIMEOUT_MS, or an earlier one the caller sets). */
 

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { upstreamErrorCode } from '../../functions/lib/thoughtspot.js';
-import {
-  client,
-  fakeFetch,
-  mintRequest,
-  newTrace,
-  ok,
-  reply,
-} from '../support/fake-thoughtspot.js';
+import { fakeFetch, ok, reply } from '../support/fake-thoughtspot.js';
 import { TEST_THOUGHTSPOT_HOST } from '../support/fixtures.js';
 import { thoughtSpotError, thoughtSpotTokenBody } from '../support/thoughtspot-bodies.js';
+import { client, mintRequest, newTrace } from '../support/token-client.js';
 
 /** The token client's request to ThoughtSpot (THOUGHTSPOT-FACTS §1) and what it reads from a 200. */
 

@@ -2,16 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RateLimitedError, ThoughtSpotError } from '../../functions/lib/errors.js';
 import { TokenRejectedError } from '../../functions/lib/thoughtspot.js';
 import { rejection, rejectionAs } from '../support/errors.js';
-import {
-  client,
-  fakeFetch,
-  mintRequest,
-  networkError,
-  newTrace,
-  ok,
-  reply,
-} from '../support/fake-thoughtspot.js';
+import { fakeFetch, networkError, ok, reply } from '../support/fake-thoughtspot.js';
 import { thoughtSpotError } from '../support/thoughtspot-bodies.js';
+import { client, mintRequest, newTrace } from '../support/token-client.js';
 
 /** When the token client gives up, and when it tries again (SPEC §5): rejections, 5xx, network errors, 429. */
 

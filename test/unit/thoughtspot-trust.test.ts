@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { RateLimitedError, ThoughtSpotError } from '../../functions/lib/errors.js';
 import { MAX_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../../functions/lib/thoughtspot.js';
 import { rejection, rejectionAs } from '../support/errors.js';
-import {
-  client,
-  fakeFetch,
-  mintRequest,
-  newTrace,
-  ok,
-  reply,
-} from '../support/fake-thoughtspot.js';
+import { fakeFetch, ok, reply } from '../support/fake-thoughtspot.js';
 import { TEST_THOUGHTSPOT_HOST } from '../support/fixtures.js';
+import { client, mintRequest, newTrace } from '../support/token-client.js';
 
 /** SPEC §8 as the token client holds it: no redirects, checked answers, a safe Retry-After. */
 
