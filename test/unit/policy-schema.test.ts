@@ -23,6 +23,13 @@ const SPEC_EXAMPLE = {
 
 const STORE = { variables: [{ name: 'store', claim: 'store_id' }] };
 
+/** The custom token's filter_rules operators as THOUGHTSPOT-FACTS §1.3 lists them, in order. */
+const THOUGHTSPOT_OPERATORS = [
+  ...['EQ', 'NE', 'LT', 'LE', 'GT', 'GE', 'IN', 'BW'],
+  ...['CONTAINS', 'BEGINS_WITH', 'ENDS_WITH'],
+  ...['BW_INC', 'BW_INC_MIN', 'BW_INC_MAX', 'LIKE', 'NOT_IN'],
+];
+
 /** The message parseTokenPolicy throws for `policy` (JSON text or a value to stringify). */
 function policyError(policy: unknown): string {
   const json = typeof policy === 'string' ? policy : JSON.stringify(policy);
@@ -84,24 +91,9 @@ describe('parseTokenPolicy', () => {
     const policy = parseTokenPolicy(JSON.stringify({ default: { filter_rules } }));
 
     // Assess
-    expect(policy?.default?.filter_rules?.map((rule) => rule.operator)).toEqual([
-      'EQ',
-      'NE',
-      'LT',
-      'LE',
-      'GT',
-      'GE',
-      'IN',
-      'BW',
-      'CONTAINS',
-      'BEGINS_WITH',
-      'ENDS_WITH',
-      'BW_INC',
-      'BW_INC_MIN',
-      'BW_INC_MAX',
-      'LIKE',
-      'NOT_IN',
-    ]);
+    expect(policy?.default?.filter_rules?.map((rule) => rule.operator)).toEqual(
+      THOUGHTSPOT_OPERATORS,
+    );
   });
 
   it('keeps names as written: spaces, case and Unicode untouched', () => {
