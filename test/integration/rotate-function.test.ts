@@ -1,6 +1,7 @@
 // The rotation function end to end: a real RotateSecretCommand through the AWS SDK
 // makes the Secrets Manager stand-in invoke the real handler for each step, and the
-// handler rotates the key in the ThoughtSpot stand-in through the admin APIs.
+// handler rotates the key in the ThoughtSpot stand-in through the admin APIs. After
+// every test: no key, admin password or token in its output or in the errors it met.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ThoughtSpotUser } from '../../infra/local/thoughtspot-stand-in.js';
 import { errorTexts } from '../support/errors.js';
@@ -15,9 +16,14 @@ import {
 import { adminClient, ORG_ID } from './support/thoughtspot-admin-client.js';
 
 const output = captureOutput();
-/** Every key, password and error text seen, for the leak check at the end. */
+/** Every key and password made, for the leak check after each test. */
 const secrets: string[] = [];
+/** The errors the current test met, for the same check. */
 const errors: unknown[] = [];
+/** How much of the output earlier tests' checks have read. */
+let checkedOutput = 0;
+/** What the current test has written so far. */
+const logsOfThisTest = () => output.text().slice(checkedOutput);
 const remember = (value: string | undefined) => {
   if (value !== undefined) secrets.push(value);
   return value;
@@ -46,7 +52,17 @@ afterEach(async () => {
   if (world) for (const orgId of [0, ORG_ID]) remember(world.ts.keyOf(orgId));
   await world?.close();
   world = undefined;
+
+  // No key, admin password or ThoughtSpot token in what this test logged or the errors it met.
+  const logs = logsOfThisTest();
+  checkedOutput = output.text().length;
+  const texts = logs + errors.splice(0).map(errorTexts).join('\n');
+  expect(logs, 'no rotation step was logged: is the capture working?').toMatch(/rotation step/);
+  for (const secret of secrets) expect(texts).not.toContain(secret);
+  // Admin bearers and test tokens: every token the stand-in mints has this prefix.
+  expect(texts).not.toMatch(/tsstandin-token-/);
 });
+afterAll(() => output.stop());
 
 /** The status a trusted-auth token request with `key` gets for `orgId`. */
 const mintStatus = async (key: string, orgId: number) =>
@@ -68,6 +84,7 @@ describe('the rotation function, started by RotateSecret', () => {
     expect([await mintStatus(orgKey, ORG_ID), await mintStatus(newKey ?? '', ORG_ID)]).toEqual([
       401, 200,
     ]);
+    expect(logsOfThisTest()).toMatch(/rotation step done/);
   });
 
   it('rotates the Org 0 key stored as JSON, keeping it JSON', async () => {
@@ -143,6 +160,7 @@ describe('a rotation that fails part-way, then Secrets Manager’s retry', () =>
     });
     expect(world.ts.keyOf(ORG_ID)).toBeUndefined();
     expect(await world.value(ORG_SECRET)).toBe(orgKey);
+    expect(logsOfThisTest()).toMatch(/rotation step failed/);
 
     expect(await world.retry(arn, token)).toBeUndefined();
 
@@ -221,19 +239,5 @@ describe('refusals before anything changes', () => {
     expect(outcome.status).toBe('failed');
     expect(errorTexts(outcome.error)).toMatch(/is not an Org key secret/);
     expect(world.ts.requests).toEqual([]);
-  });
-});
-
-describe('secrecy', () => {
-  afterAll(() => output.stop());
-
-  it('no key, admin password or ThoughtSpot token in any output or error', () => {
-    const logs = output.text();
-    const texts = logs + errors.map(errorTexts).join('\n');
-    expect(logs).toMatch(/rotation step done/);
-    expect(logs).toMatch(/rotation step failed/);
-    for (const secret of secrets) expect(texts).not.toContain(secret);
-    // Admin bearers and test tokens: every token the stand-in mints has this prefix.
-    expect(texts).not.toMatch(/tsstandin-token-/);
   });
 });
