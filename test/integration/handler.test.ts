@@ -172,6 +172,30 @@ describe('the token handler with own keys, fallback and Org mapping', () => {
   });
 });
 
+describe('the token handler on a cold start', () => {
+  let env: Environment;
+  beforeAll(async () => {
+    env = await environment({ clusterKey: CLUSTER_KEY, secrets: { 0: CLUSTER_KEY } });
+  });
+  afterAll(() => env.close());
+
+  it('looks each secret up once for 50 concurrent cold requests', async () => {
+    const claims = { email: 'frank@example.com', ts_org: '77' };
+
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => env.invoke(getToken(claims))),
+    );
+
+    expect(responses.every((response) => response.statusCode === 200)).toBe(true);
+    // Org 77 has no secret, so its one lookup falls back to Org 0's key, also read once.
+    expect(env.sm.calls).toEqual([
+      { operation: 'GetSecretValue', secretId: secretIdOf(77) },
+      { operation: 'GetSecretValue', secretId: secretIdOf(0) },
+    ]);
+    expect(env.ts.minted).toHaveLength(50);
+  });
+});
+
 describe('the token handler when secrets rotate or Secrets Manager fails', () => {
   let env: Environment;
   const oldKey = key('org6-old');
