@@ -4,7 +4,7 @@ import { fromClaims, testConfig } from '../support/fixtures.js';
 
 /** What a JWT caller's claims provision in ThoughtSpot when AUTO_CREATE_USERS is on (SPEC §4). */
 
-describe('callerFromJwt: provisioning', () => {
+describe('callerFromJwt provisioning users (AUTO_CREATE_USERS)', () => {
   const claims = {
     email: 'ada@example.com',
     name: 'Ada Lovelace',

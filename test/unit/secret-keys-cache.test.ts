@@ -15,7 +15,7 @@ import {
 
 const aws = useMockedSecretsManager();
 
-describe('createSecretKeys: cache', () => {
+describe('createSecretKeys caching keys', () => {
   it('serves a second call within the TTL from the cache', async () => {
     // Prepare
     const key = fakeKey('org7');
@@ -113,7 +113,7 @@ describe('createSecretKeys: cache', () => {
   });
 });
 
-describe('createSecretKeys: stale-if-error', () => {
+describe('createSecretKeys while Secrets Manager fails (stale-if-error)', () => {
   it('serves the cached key past its TTL while Secrets Manager fails', async () => {
     // Prepare
     const key = fakeKey('org7');

@@ -19,7 +19,7 @@ import {
 
 const aws = useMockedSecretsManager();
 
-describe('createSecretKeys: keyFor', () => {
+describe('createSecretKeys looking up an Org key (keyFor)', () => {
   it("returns the Org's own key from a bare secret string", async () => {
     // Prepare
     const key = fakeKey('org7');
@@ -187,7 +187,7 @@ describe('createSecretKeys: keyFor', () => {
   });
 });
 
-describe('createSecretKeys: errors', () => {
+describe('createSecretKeys errors', () => {
   it('never carry a key, whatever went wrong', async () => {
     // Prepare
     const key = fakeKey('leak');

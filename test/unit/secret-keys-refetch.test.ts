@@ -14,7 +14,7 @@ import {
 
 const aws = useMockedSecretsManager();
 
-describe('createSecretKeys: refetch', () => {
+describe('createSecretKeys re-reading a rejected key (refetch)', () => {
   /** A SecretKeys whose Org 7 key was read once (cached) and will read `next` afterwards. */
   async function cachedThen(next: string | Error | 'unchanged') {
     const first = fakeKey('first');

@@ -8,7 +8,7 @@ import { client, mintRequest, newTrace } from '../support/token-client.js';
 
 /** What the token client does with a 200 it cannot use, and what it never lets out: the key, the upstream body. */
 
-describe('createThoughtSpotClient: bad answers', () => {
+describe('createThoughtSpotClient given a 200 it cannot use', () => {
   it.each([
     ['malformed JSON', '{"token": '],
     ['a body without token', { expiration_time_in_millis: 1_900_000_000_000 }],
@@ -43,7 +43,7 @@ describe('createThoughtSpotClient: bad answers', () => {
   });
 });
 
-describe('createThoughtSpotClient: secrecy', () => {
+describe('createThoughtSpotClient keeping the key and upstream bodies out of errors', () => {
   it('never puts the secret key into an error or the trace, even when ThoughtSpot echoes it', async () => {
     // Prepare
     const secretKey = fakeKey('echoed');

@@ -6,7 +6,7 @@ import { client, mintRequest, newTrace } from '../support/token-client.js';
 
 /** The token client's one deadline for all attempts (THOUGHTSPOT_TIMEOUT_MS, or an earlier one the caller sets). */
 
-describe('createThoughtSpotClient: deadline', () => {
+describe('createThoughtSpotClient against its deadline', () => {
   it('answers thoughtspot_timeout when ThoughtSpot never answers', async () => {
     // Prepare
     const { fetch } = fakeFetch(hang);

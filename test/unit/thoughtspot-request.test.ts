@@ -23,7 +23,7 @@ describe('upstreamErrorCode', () => {
   });
 });
 
-describe('createThoughtSpotClient: the request', () => {
+describe('createThoughtSpotClient: the request it sends', () => {
   it('posts the token request as JSON to /auth/token/full', async () => {
     // Prepare
     const { fetch, calls } = fakeFetch(
@@ -141,7 +141,7 @@ describe('createThoughtSpotClient: the request', () => {
   });
 });
 
-describe('createThoughtSpotClient: success', () => {
+describe('createThoughtSpotClient on a 200', () => {
   it('returns the minted token on 200', async () => {
     // Prepare
     const body = thoughtSpotTokenBody({

@@ -12,7 +12,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('createThoughtSpotClient: rejections', () => {
+describe('createThoughtSpotClient when ThoughtSpot rejects the request', () => {
   it.each([
     [401, 10097],
     [403, 10023],
@@ -45,7 +45,7 @@ describe('createThoughtSpotClient: rejections', () => {
   });
 });
 
-describe('createThoughtSpotClient: retries', () => {
+describe('createThoughtSpotClient when ThoughtSpot fails or cannot be reached', () => {
   it('retries a 500 and succeeds on the second attempt', async () => {
     // Prepare
     const { fetch, calls } = fakeFetch(reply(500, thoughtSpotError(10038)), ok());
@@ -138,7 +138,7 @@ describe('createThoughtSpotClient: retries', () => {
   });
 });
 
-describe('createThoughtSpotClient: 429', () => {
+describe('createThoughtSpotClient when ThoughtSpot answers 429', () => {
   it('waits for a Retry-After that fits the deadline, then retries', async () => {
     // Prepare
     vi.useFakeTimers();
