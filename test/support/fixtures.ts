@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Config, loadConfig } from '../../functions/lib/config.js';
+import { type Config, type EnvSchema, loadConfig } from '../../functions/lib/config.js';
 import { callerFromJwt } from '../../functions/lib/identity.js';
 
 /**
@@ -14,8 +14,11 @@ export const TEST_THOUGHTSPOT_HOST = 'https://tenant.thoughtspot.test';
 export const fakeKey = (label: string): string =>
   `TESTKEY-${label}-${randomBytes(8).toString('hex')}`;
 
+/** Environment strings for the function, by the names its schema reads (SPEC §4). */
+export type FunctionEnv = { [Name in keyof typeof EnvSchema.shape]?: string };
+
 /** A Config built the way the handler builds it: through loadConfig, from environment strings. */
-export const testConfig = (overrides: Record<string, string | undefined> = {}): Config =>
+export const testConfig = (overrides: FunctionEnv = {}): Config =>
   loadConfig({ THOUGHTSPOT_HOST: TEST_THOUGHTSPOT_HOST, ...overrides });
 
 /** The browser routes' caller for these claims, as the JWT authorizer hands them over. */

@@ -4,6 +4,7 @@ import type { HttpResponse } from '../../../functions/token/responses.js';
 import { httpApiEvent, iamCaller } from '../../../infra/local/lambda-events.js';
 import type { Environment } from '../../integration/support/environment.js';
 import { watchForLeaks } from '../../integration/support/leak-watch.js';
+import type { FunctionEnv } from '../../support/fixtures.js';
 import { contractViolation, errorCodeOf, failOnProcessFailures } from './contract.js';
 import type * as arb from './hostile-arbitraries.js';
 import { specAllowsUsername } from './spec-username.js';
@@ -23,7 +24,7 @@ const KNOWN_CLAIMS = ['email', 'sub', 'ts_org', 'orgs', 'name', 'groups'] as con
 
 export interface Setup {
   name: string;
-  env: Record<string, string>;
+  env: FunctionEnv;
   usernameClaim: string;
   orgClaim: string;
   defaultOrgId: number;
