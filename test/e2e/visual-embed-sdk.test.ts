@@ -11,8 +11,8 @@ import {
   LOCAL_JWT_ISSUER,
 } from '../../infra/local/local-settings.js';
 import type { ThoughtSpotStandIn } from '../../infra/local/thoughtspot-stand-in.js';
+import { selfSignedCertificate } from '../support/certificate.js';
 import { launchChromium, launchWithThirdPartyCookies } from './support/browser.js';
-import { selfSignedCertificate } from './support/certificate.js';
 
 /**
  * The real client in a real browser: Debian's Chromium runs the demo embedding

@@ -14,7 +14,8 @@ import { ThoughtSpotError } from '../../functions/lib/errors.js';
 import type { Provisioning } from '../../functions/lib/identity.js';
 import { createThoughtSpotClient, type MintToken } from '../../functions/lib/thoughtspot.js';
 import { type ListeningServer, listen, readBody } from '../../infra/local/http-server.js';
-import { fakeKey, rejection } from '../support/fixtures.js';
+import { rejection } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
 
 /**
  * Our ThoughtSpot client against ThoughtSpot's official REST SDK

@@ -1,11 +1,13 @@
 // The rotation function end to end: a real RotateSecretCommand through the AWS SDK
 // makes the Secrets Manager stand-in invoke the real handler for each step, and the
-// handler rotates the key in the ThoughtSpot stand-in through the admin APIs.
+// handler rotates the key in the ThoughtSpot stand-in through the admin APIs. After
+// every test: no key, admin password or token in its output or in the errors it met.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ROTATION_METRIC } from '../../functions/rotate/rotation-metrics.js';
 import type { ThoughtSpotUser } from '../../infra/local/thoughtspot-stand-in.js';
 import { emfRecords } from '../support/emf.js';
-import { errorTexts, fakeKey } from '../support/fixtures.js';
+import { errorTexts } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
 import { secretIdOf } from './support/environment.js';
 import { captureOutput } from './support/output-capture.js';
 import {
@@ -16,9 +18,14 @@ import {
 import { adminClient, ORG_ID } from './support/thoughtspot-admin-client.js';
 
 const output = captureOutput();
-/** Every key, password and error text seen, for the leak check at the end. */
+/** Every key and password made, for the leak check after each test. */
 const secrets: string[] = [];
+/** The errors the current test met, for the same check. */
 const errors: unknown[] = [];
+/** How much of the output earlier tests' checks have read. */
+let checkedOutput = 0;
+/** What the current test has written so far. */
+const logsOfThisTest = () => output.text().slice(checkedOutput);
 const remember = (value: string | undefined) => {
   if (value !== undefined) secrets.push(value);
   return value;
@@ -47,7 +54,17 @@ afterEach(async () => {
   if (world) for (const orgId of [0, ORG_ID]) remember(world.ts.keyOf(orgId));
   await world?.close();
   world = undefined;
+
+  // No key, admin password or ThoughtSpot token in what this test logged or the errors it met.
+  const logs = logsOfThisTest();
+  checkedOutput = output.text().length;
+  const texts = logs + errors.splice(0).map(errorTexts).join('\n');
+  expect(logs, 'no rotation step was logged: is the capture working?').toMatch(/rotation step/);
+  for (const secret of secrets) expect(texts).not.toContain(secret);
+  // Admin bearers and test tokens: every token the stand-in mints has this prefix.
+  expect(texts).not.toMatch(/tsstandin-token-/);
 });
+afterAll(() => output.stop());
 
 /** The status a trusted-auth token request with `key` gets for `orgId`. */
 const mintStatus = async (key: string, orgId: number) =>
@@ -69,10 +86,11 @@ describe('the rotation function, started by RotateSecret', () => {
     expect([await mintStatus(orgKey, ORG_ID), await mintStatus(newKey ?? '', ORG_ID)]).toEqual([
       401, 200,
     ]);
+    expect(logsOfThisTest()).toMatch(/rotation step done/);
   });
 
   it('rotates the Org 0 key stored as JSON, keeping it JSON', async () => {
-    const { world, clusterKey } = await start();
+    const { world, clusterKey, orgKey } = await start();
 
     const { outcome } = await world.rotate(CLUSTER_SECRET);
 
@@ -81,7 +99,8 @@ describe('the rotation function, started by RotateSecret', () => {
     expect(newKey).not.toBe(clusterKey);
     expect(JSON.parse((await world.value(CLUSTER_SECRET)) ?? '')).toEqual({ secret_key: newKey });
     expect(await mintStatus(newKey ?? '', 0)).toBe(200);
-    expect(world.ts.keyOf(ORG_ID)).toBeDefined();
+    // The Org's own key is not Org 0's: it stays as it was.
+    expect(world.ts.keyOf(ORG_ID)).toBe(orgKey);
   });
 
   it('runs testSecret alone with RotateImmediately false, changing nothing', async () => {
@@ -143,11 +162,13 @@ describe('a rotation that fails part-way, then Secrets Manager’s retry', () =>
     });
     expect(world.ts.keyOf(ORG_ID)).toBeUndefined();
     expect(await world.value(ORG_SECRET)).toBe(orgKey);
+    expect(logsOfThisTest()).toMatch(/rotation step failed/);
 
     expect(await world.retry(arn, token)).toBeUndefined();
 
     expect(world.configureCalls().filter((status) => status === 'DISABLED')).toHaveLength(1);
-    expect(world.ts.keyOf(ORG_ID)).toBeDefined();
+    expect(world.ts.keyOf(ORG_ID)).toEqual(expect.any(String));
+    expect(world.ts.keyOf(ORG_ID)).not.toBe(orgKey);
     expect(await world.value(ORG_SECRET)).toBe(world.ts.keyOf(ORG_ID));
   });
 
@@ -224,9 +245,18 @@ describe('refusals before anything changes', () => {
 });
 
 describe('metrics', () => {
-  it('counts every step with its outcome: the four of a rotation, and the failed ones', () => {
+  it('counts every step with its outcome: the four of a rotation, and the failed ones', async () => {
+    const { world } = await start();
+    const before = output.text().length;
+    const rotated = await world.rotate(ORG_SECRET);
+    world.ts.setOldCluster(true);
+    const refused = await world.rotate(ORG_SECRET);
+    errors.push(refused.outcome.error);
+
+    expect(rotated.outcome.status).toBe('succeeded');
+    expect(refused.outcome.status).toBe('failed');
     const counted = new Set(
-      emfRecords(output.text())
+      emfRecords(output.text().slice(before))
         .filter((record) => record.metrics.includes(ROTATION_METRIC.step))
         .map((record) => `${record.values.step} ${record.values.outcome}`),
     );
@@ -240,19 +270,5 @@ describe('metrics', () => {
     ]) {
       expect(counted, stepOutcome).toContain(stepOutcome);
     }
-  });
-});
-
-describe('secrecy', () => {
-  afterAll(() => output.stop());
-
-  it('no key, admin password or ThoughtSpot token in any output or error', () => {
-    const logs = output.text();
-    const texts = logs + errors.map(errorTexts).join('\n');
-    expect(logs).toMatch(/rotation step done/);
-    expect(logs).toMatch(/rotation step failed/);
-    for (const secret of secrets) expect(texts).not.toContain(secret);
-    // Admin bearers and test tokens: every token the stand-in mints has this prefix.
-    expect(texts).not.toMatch(/tsstandin-token-/);
   });
 });

@@ -6,7 +6,8 @@ import {
   type RotationRulesType,
 } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { rejectionOf, useSecretsManagerStandIn } from './support/stand-in-clients.js';
+import { rejection } from '../support/errors.js';
+import { useSecretsManagerStandIn } from './support/stand-in-clients.js';
 
 const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:rotate-key';
 const HOUR_MS = 3_600_000;
@@ -89,7 +90,7 @@ describe('Secrets Manager stand-in: rotation schedules', () => {
     const name = `schedule/refused/${secretCount++}`;
     aws.sm.setSecret(name, 'key');
 
-    const error = await rejectionOf(
+    const error = await rejection(
       aws.client.send(
         new RotateSecretCommand({
           SecretId: name,

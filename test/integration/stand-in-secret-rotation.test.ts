@@ -15,7 +15,8 @@ import {
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { RotationFunction } from '../../infra/local/secrets-manager-stand-in.js';
-import { rejectionOf, useSecretsManagerStandIn } from './support/stand-in-clients.js';
+import { rejection } from '../support/errors.js';
+import { useSecretsManagerStandIn } from './support/stand-in-clients.js';
 
 const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:rotate-key';
 
@@ -131,7 +132,7 @@ describe('Secrets Manager stand-in: RotateSecret', () => {
     const { fn } = templateFunction('new-key', async (event) => {
       if (event.Step !== 'createSecret') return;
       stagesAtCreate = await versionStages(event.SecretId);
-      readAtCreate = await rejectionOf(
+      readAtCreate = await rejection(
         aws.client.send(
           new GetSecretValueCommand({
             SecretId: event.SecretId,
@@ -235,7 +236,7 @@ describe('Secrets Manager stand-in: RotateSecret', () => {
     const first = await rotate(name);
     await aws.sm.rotationSettled(name);
 
-    const refused = await rejectionOf(rotate(name));
+    const refused = await rejection(rotate(name));
     expect(refused.name).toBe('InvalidRequestException');
     expect(refused.message).toContain("A previous rotation isn't complete");
 
@@ -277,7 +278,7 @@ describe('Secrets Manager stand-in: RotateSecret', () => {
     const name = freshSecret();
     const unknownArn = 'arn:aws:lambda:us-east-1:000000000000:function:not-registered';
 
-    const error = await rejectionOf(rotate(name, { RotationLambdaARN: unknownArn }));
+    const error = await rejection(rotate(name, { RotationLambdaARN: unknownArn }));
     const described = await aws.client.send(new DescribeSecretCommand({ SecretId: name }));
 
     expect(error.name).toBe('AccessDeniedException');
@@ -288,7 +289,7 @@ describe('Secrets Manager stand-in: RotateSecret', () => {
 
   it('refuses to rotate a secret that has no rotation function configured', async () => {
     const name = freshSecret();
-    const error = await rejectionOf(aws.client.send(new RotateSecretCommand({ SecretId: name })));
+    const error = await rejection(aws.client.send(new RotateSecretCommand({ SecretId: name })));
     expect(error.name).toBe('InvalidRequestException');
   });
 
@@ -346,7 +347,7 @@ describe('Secrets Manager stand-in: RotateSecret', () => {
   });
 
   it('rejects rotationSettled for a secret that does not exist', async () => {
-    const error = await rejectionOf(aws.sm.rotationSettled('rotation/never-created'));
+    const error = await rejection(aws.sm.rotationSettled('rotation/never-created'));
     expect(error.name).toBe('ResourceNotFoundException');
   });
 });

@@ -11,7 +11,8 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { rejectionOf, useSecretsManagerStandIn } from './support/stand-in-clients.js';
+import { rejection } from '../support/errors.js';
+import { useSecretsManagerStandIn } from './support/stand-in-clients.js';
 
 describe('Secrets Manager stand-in: versions and staging labels', () => {
   const aws = useSecretsManagerStandIn();
@@ -83,7 +84,7 @@ describe('Secrets Manager stand-in: versions and staging labels', () => {
     const { name, firstVersion } = await freshSecret();
     await put(name, 'next-value', ['AWSPENDING']);
 
-    const error = await rejectionOf(
+    const error = await rejection(
       read({ SecretId: name, VersionId: firstVersion, VersionStage: 'AWSPENDING' }),
     );
     expect(error.name).toBe('InvalidRequestException');
@@ -92,8 +93,8 @@ describe('Secrets Manager stand-in: versions and staging labels', () => {
   it('answers ResourceNotFoundException for an unknown version or a stage no version carries', async () => {
     const { name } = await freshSecret();
 
-    const unknownId = await rejectionOf(read({ SecretId: name, VersionId: randomUUID() }));
-    const noPending = await rejectionOf(read({ SecretId: name, VersionStage: 'AWSPENDING' }));
+    const unknownId = await rejection(read({ SecretId: name, VersionId: randomUUID() }));
+    const noPending = await rejection(read({ SecretId: name, VersionStage: 'AWSPENDING' }));
     expect(unknownId.name).toBe('ResourceNotFoundException');
     expect(noPending.name).toBe('ResourceNotFoundException');
     expect(noPending.message).toContain('staging label: AWSPENDING');
@@ -114,7 +115,7 @@ describe('Secrets Manager stand-in: versions and staging labels', () => {
     const token = randomUUID();
     await put(name, 'pending-value', ['AWSPENDING'], token);
 
-    const error = await rejectionOf(put(name, 'other-value', ['AWSPENDING'], token));
+    const error = await rejection(put(name, 'other-value', ['AWSPENDING'], token));
     expect(error.name).toBe('ResourceExistsException');
     expect(error.message).not.toContain('other-value');
     const stored = await read({ SecretId: name, VersionId: token });
@@ -123,7 +124,7 @@ describe('Secrets Manager stand-in: versions and staging labels', () => {
 
   it('refuses a ClientRequestToken shorter than 32 characters, as AWS does', async () => {
     const { name } = await freshSecret();
-    const error = await rejectionOf(put(name, 'x', undefined, 'too-short'));
+    const error = await rejection(put(name, 'x', undefined, 'too-short'));
     expect(error.name).toBe('InvalidParameterException');
   });
 
@@ -176,8 +177,8 @@ describe('Secrets Manager stand-in: versions and staging labels', () => {
         }),
       );
 
-    const missing = await rejectionOf(move());
-    const wrong = await rejectionOf(move(other.versionId));
+    const missing = await rejection(move());
+    const wrong = await rejection(move(other.versionId));
     expect(missing.name).toBe('InvalidParameterException');
     expect(missing.message).toContain(`currently attached to version ${firstVersion}`);
     expect(wrong.name).toBe('InvalidParameterException');
@@ -197,14 +198,14 @@ describe('Secrets Manager stand-in: versions and staging labels', () => {
       );
 
     await remove('AWSPENDING', pending.versionId);
-    const current = await rejectionOf(remove('AWSCURRENT', firstVersion));
+    const current = await rejection(remove('AWSCURRENT', firstVersion));
     expect(current.name).toBe('InvalidParameterException');
     expect(await stagesOf(name)).toEqual({ [firstVersion]: ['AWSCURRENT'] });
   });
 
   it('refuses to move a label to a version that does not exist', async () => {
     const { name } = await freshSecret();
-    const error = await rejectionOf(
+    const error = await rejection(
       aws.client.send(
         new UpdateSecretVersionStageCommand({
           SecretId: name,
@@ -219,7 +220,7 @@ describe('Secrets Manager stand-in: versions and staging labels', () => {
   it('gives a secret created without a value its first AWSCURRENT by PutSecretValue', async () => {
     const name = 'versions/created-empty';
     await aws.client.send(new CreateSecretCommand({ Name: name }));
-    const before = await rejectionOf(read({ SecretId: name }));
+    const before = await rejection(read({ SecretId: name }));
     const first = await put(name, 'first-value');
 
     expect(before.name).toBe('ResourceNotFoundException');

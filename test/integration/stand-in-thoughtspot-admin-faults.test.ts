@@ -6,8 +6,8 @@ import {
   startThoughtSpotStandIn,
   type ThoughtSpotStandIn,
 } from '../../infra/local/thoughtspot-stand-in.js';
+import { rejection } from '../support/errors.js';
 import { fakeKey } from '../support/fixtures.js';
-import { rejectionOf } from './support/stand-in-clients.js';
 import { type AdminClient, adminClient, ORG_ID } from './support/thoughtspot-admin-client.js';
 
 describe('ThoughtSpot stand-in: admin API faults and old clusters', () => {
@@ -84,7 +84,7 @@ describe('ThoughtSpot stand-in: admin API faults and old clusters', () => {
         afterChange: true,
       });
 
-      const error = await rejectionOf(api.configureOrg(bearer, String(ORG_ID), 'DISABLED'));
+      const error = await rejection(api.configureOrg(bearer, String(ORG_ID), 'DISABLED'));
       expect(error.name).toBe('TypeError');
       expect(ts.keyOf(ORG_ID)).toBeUndefined();
       expect(await api.mintStatus(orgKey, ORG_ID)).toEqual({ status: 401, code: 10097 });

@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PolicyDeniedError } from '../../functions/lib/errors.js';
-import { type OrgPolicy, parseTokenPolicy, policyFor } from '../../functions/lib/policy-schema.js';
+import type { OrgPolicy } from '../../functions/lib/policy-schema.js';
 import { type TokenValues, tokenValues } from '../../functions/lib/policy-values.js';
+import { orgPolicy } from '../support/org-policies.js';
 import * as arb from './support/policy-arbitraries.js';
 import { looksLikeWildcard, type SpecOutcome, specTokenValues } from './support/spec-policy.js';
 
@@ -20,8 +21,7 @@ const RUNS = 3000;
  * schema, and what SPEC §7 says the claims should produce under it.
  */
 function prepare(generated: arb.PolicyCase): { policy: OrgPolicy; expected: SpecOutcome } {
-  const policy = policyFor(parseTokenPolicy(JSON.stringify({ default: generated.policy })), 0);
-  if (policy === undefined) throw new Error('a generated policy gave no Org policy');
+  const policy = orgPolicy(generated.policy);
   return { policy, expected: specTokenValues(policy, generated.intended) };
 }
 

@@ -1,12 +1,9 @@
-import type { UpstreamTrace } from '../../functions/lib/request-trace.js';
-import {
-  createThoughtSpotClient,
-  type MintRequest,
-  type ThoughtSpotClientOptions,
-} from '../../functions/lib/thoughtspot.js';
-import { fakeKey, TEST_THOUGHTSPOT_HOST, thoughtSpotTokenBody } from './fixtures.js';
+import { thoughtSpotTokenBody } from './thoughtspot-bodies.js';
 
-/** A scripted ThoughtSpot behind a fake fetch, for the token client's unit tests. */
+/**
+ * A scripted ThoughtSpot behind a fake fetch, for the token and admin clients' unit
+ * tests; token-client.ts builds the client that talks to it.
+ */
 
 /** One scripted answer of the fake ThoughtSpot: a Response, or a thrown network error. */
 export type Step = (init: RequestInit) => Response | Promise<Response>;
@@ -48,39 +45,4 @@ export const networkError: Step = () => {
 export const hang: Step = (init) =>
   new Promise((_resolve, reject) => {
     init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
-  });
-
-/** ThoughtSpot's error body (26.x spec example shape). */
-export const tsError = (code: number) => ({
-  error: {
-    message: {
-      code,
-      incident_id_guid: '00000000-0000-0000-0000-000000000000',
-      trace_id_guid: '11111111-1111-1111-1111-111111111111',
-      debug: `error ${code}`,
-    },
-  },
-});
-
-export const mintRequest = (overrides: Partial<MintRequest> = {}): MintRequest => ({
-  username: 'ada@example.com',
-  orgId: 0,
-  secretKey: fakeKey('ts'),
-  validitySeconds: 300,
-  ...overrides,
-});
-
-export const newTrace = (): UpstreamTrace => ({ attempts: 0 });
-
-export const client = (
-  fetch: typeof globalThis.fetch,
-  options: Partial<ThoughtSpotClientOptions> = {},
-) =>
-  createThoughtSpotClient({
-    host: TEST_THOUGHTSPOT_HOST,
-    timeoutMs: 2000,
-    backoffBaseMs: 1,
-    random: () => 0.5,
-    fetch,
-    ...options,
   });

@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { type Config, loadConfig } from '../../functions/lib/config.js';
+import { randomBytes } from 'node:crypto';
+import { type Config, type EnvSchema, loadConfig } from '../../functions/lib/config.js';
+import { callerFromJwt } from '../../functions/lib/identity.js';
 
 /**
  * Typed factories shared by the unit and integration tiers. Each call returns a
@@ -13,50 +14,13 @@ export const TEST_THOUGHTSPOT_HOST = 'https://tenant.thoughtspot.test';
 export const fakeKey = (label: string): string =>
   `TESTKEY-${label}-${randomBytes(8).toString('hex')}`;
 
+/** Environment strings for the function, by the names its schema reads (SPEC §4). */
+export type FunctionEnv = { [Name in keyof typeof EnvSchema.shape]?: string };
+
 /** A Config built the way the handler builds it: through loadConfig, from environment strings. */
-export const testConfig = (overrides: Record<string, string | undefined> = {}): Config =>
+export const testConfig = (overrides: FunctionEnv = {}): Config =>
   loadConfig({ THOUGHTSPOT_HOST: TEST_THOUGHTSPOT_HOST, ...overrides });
 
-/** ThoughtSpot's 200 body for POST /api/rest/2.0/auth/token/{full,object}. */
-export interface ThoughtSpotTokenBody {
-  token: string;
-  creation_time_in_millis: number;
-  expiration_time_in_millis: number;
-  scope: { access_type: string; org_id: number; metadata_id: string | null };
-  valid_for_user_id: string;
-  valid_for_username: string;
-}
-
-export function thoughtSpotTokenBody(
-  overrides: Partial<ThoughtSpotTokenBody> = {},
-): ThoughtSpotTokenBody {
-  const created = Date.now();
-  return {
-    token: `ts-token-${randomBytes(8).toString('hex')}`,
-    creation_time_in_millis: created,
-    expiration_time_in_millis: created + 300_000,
-    scope: { access_type: 'FULL', org_id: 0, metadata_id: null },
-    valid_for_user_id: randomUUID(),
-    valid_for_username: 'ada@example.com',
-    ...overrides,
-  };
-}
-
-/** The error a promise rejects with; fails the test if it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** Every text an error carries: name, message, stack and those of its causes. */
-export function errorTexts(error: unknown): string {
-  const texts: string[] = [];
-  for (let current = error; current instanceof Error; current = current.cause) {
-    texts.push(current.name, current.message, String(current.stack));
-  }
-  return texts.join('\n');
-}
+/** The browser routes' caller for these claims, as the JWT authorizer hands them over. */
+export const fromClaims = (claims: Record<string, unknown> | undefined, config: Config) =>
+  callerFromJwt(claims === undefined ? {} : { jwt: { claims } }, config);

@@ -1,9 +1,4 @@
-import type { Caller } from '../../functions/lib/identity.js';
-import {
-  newRequestTrace,
-  type RequestTrace,
-  type UpstreamTrace,
-} from '../../functions/lib/request-trace.js';
+import type { UpstreamTrace } from '../../functions/lib/request-trace.js';
 import type { OrgKey, PendingLookup, SecretKeys } from '../../functions/lib/secret-keys.js';
 import {
   type MintedToken,
@@ -11,25 +6,9 @@ import {
   type MintToken,
   TokenRejectedError,
 } from '../../functions/lib/thoughtspot.js';
-import { type IssueTokenSettings, issueToken } from '../../functions/token/issue-token.js';
-import type { TokenOptions } from '../../functions/token/request.js';
 import { fakeKey } from './fixtures.js';
 
 /** Fakes of the use case's ports, shared by the issue-token unit tests. */
-
-export const SETTINGS: IssueTokenSettings = {
-  tokenValiditySeconds: 300,
-  maxTokenValiditySeconds: 3600,
-  thoughtSpotTimeoutMs: 5000,
-  tokenPolicy: undefined,
-};
-
-export const caller = (overrides: Partial<Caller> = {}): Caller => ({
-  username: 'ada@example.com',
-  orgIds: [7, 9],
-  policyClaims: {},
-  ...overrides,
-});
 
 export const orgKey = (overrides: Partial<OrgKey> = {}): OrgKey => ({
   key: fakeKey('org7'),
@@ -101,15 +80,4 @@ export function fakeMintToken(...steps: MintStep[]) {
     return step(request);
   };
   return { port, calls };
-}
-
-/** Runs the use case with the given ports, options and identity. */
-export function issue(
-  secretKeys: SecretKeys,
-  mintToken: MintToken,
-  options: TokenOptions = {},
-  identity: Caller = caller(),
-  trace: RequestTrace = newRequestTrace(),
-) {
-  return issueToken(identity, options, { secretKeys, mintToken }, SETTINGS, trace);
 }

@@ -1,12 +1,12 @@
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
-  ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, vi } from 'vitest';
-import { type SecretKeysOptions, secretIdFor } from '../../functions/lib/secret-keys.js';
+import type { SecretKeysOptions } from '../../functions/lib/secret-keys.js';
+import { idOf, keyPortOptions, notFound } from './secret-keys-mock.js';
 
 /**
  * Secrets Manager for the rotation unit tests: aws-sdk-client-mock answering
@@ -15,12 +15,6 @@ import { type SecretKeysOptions, secretIdFor } from '../../functions/lib/secret-
  * registers a valueless AWSPENDING version, createSecret stores the key, finishSecret
  * moves AWSCURRENT.
  */
-
-export const TEMPLATE = 'test/thoughtspot/org/{orgId}/trusted-auth';
-export const idOf = (orgId: number) => secretIdFor(TEMPLATE, orgId);
-
-const notFound = (message: string) =>
-  new ResourceNotFoundException({ message, $metadata: { httpStatusCode: 400 } });
 
 interface Version {
   /** null: the valueless AWSPENDING placeholder RotateSecret registers. */
@@ -163,13 +157,4 @@ export function useRotatingSecrets(): RotatingSecrets {
 export const rotationTestOptions = (
   aws: RotatingSecrets,
   overrides: Partial<SecretKeysOptions> = {},
-): SecretKeysOptions => ({
-  client: aws.client,
-  secretIdTemplate: TEMPLATE,
-  fallbackToPrimaryOrg: true,
-  secretCacheTtlMs: 60_000,
-  secretMaxStaleMs: 600_000,
-  minRefetchIntervalMs: 5000,
-  rotationPollIntervalMs: 250,
-  ...overrides,
-});
+): SecretKeysOptions => keyPortOptions(aws.client, { rotationPollIntervalMs: 250, ...overrides });

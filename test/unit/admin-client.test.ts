@@ -8,6 +8,7 @@ import {
   createThoughtSpotAdmin,
   levelOf,
 } from '../../functions/lib/thoughtspot.js';
+import { errorTexts, rejection } from '../support/errors.js';
 import {
   fakeFetch,
   hang,
@@ -15,9 +16,9 @@ import {
   ok,
   reply,
   type Step,
-  tsError,
 } from '../support/fake-thoughtspot.js';
-import { errorTexts, fakeKey, rejection, TEST_THOUGHTSPOT_HOST } from '../support/fixtures.js';
+import { fakeKey, TEST_THOUGHTSPOT_HOST } from '../support/fixtures.js';
+import { thoughtSpotError } from '../support/thoughtspot-bodies.js';
 
 const ORG_ID = 583464508;
 const PASSWORD = fakeKey('admin-password');
@@ -84,7 +85,7 @@ describe('login', () => {
   });
 
   it('reads 401 code 10097 on the login as a wrong password, without quoting it', async () => {
-    const { fetch } = fakeFetch(reply(401, tsError(10097)));
+    const { fetch } = fakeFetch(reply(401, thoughtSpotError(10097)));
 
     const error = await rejection(adminClient(fetch).login(CREDENTIALS, 0));
 
@@ -198,7 +199,8 @@ describe('what a refusal means on the admin endpoints', () => {
     [400, 10002, 'bad_request', /malformed/],
     [409, undefined, 'refused', /refused auth\/search \(409\)/],
   ])('%i (code %s) on search is %s', async (status, code, reason, message) => {
-    const body = code === undefined ? { error: { message: { debug: 'x' } } } : tsError(code);
+    const body =
+      code === undefined ? { error: { message: { debug: 'x' } } } : thoughtSpotError(code);
     const { admin, session: signedIn, calls } = await session(0, reply(status, body));
 
     const error = await rejection(admin.search(signedIn));
@@ -215,7 +217,7 @@ describe('the shared request discipline', () => {
       admin,
       session: signedIn,
       calls,
-    } = await session(0, reply(503, tsError(10038)), networkError, noContent);
+    } = await session(0, reply(503, thoughtSpotError(10038)), networkError, noContent);
 
     await admin.configure(signedIn, 0, 'ENABLED');
 

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../functions/lib/config.js';
 import { INTEGER_LIMITS, MAX_ORG_ID } from '../../functions/lib/config-rules.cjs';
+import { thrownAs } from '../support/errors.js';
 import { testConfig } from '../support/fixtures.js';
 
 const HOST = 'https://acme.thoughtspot.cloud';
 
 /** The message loadConfig throws for `env`, or a failure if it accepted it. */
-function configError(env: Record<string, string | undefined>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
+const configError = (env: Record<string, string | undefined>): string =>
+  thrownAs(ConfigError, () => loadConfig(env)).message;
 
 describe('loadConfig', () => {
   it('applies the defaults of SPEC §4 when only THOUGHTSPOT_HOST is set', () => {

@@ -11,6 +11,7 @@ import {
 } from '../../functions/lib/errors.js';
 import { parseSecretValue } from '../../functions/lib/secret-keys.js';
 import { TokenRejectedError } from '../../functions/lib/thoughtspot.js';
+import { thrownAs } from '../support/errors.js';
 
 /** Secret values shaped to slip through quoting: quotes, braces, JSON fragments, newlines. */
 const SECRETS = [
@@ -22,14 +23,8 @@ const SECRETS = [
 ];
 
 /** The JSON parser's own error for text holding `secret`: it quotes part of its input. */
-function parserError(secret: string): SyntaxError {
-  try {
-    JSON.parse(`x${secret}`);
-  } catch (error) {
-    return error as SyntaxError;
-  }
-  throw new Error('expected JSON.parse to fail');
-}
+const parserError = (secret: string): SyntaxError =>
+  thrownAs(SyntaxError, () => JSON.parse(`x${secret}`));
 
 const wrapped = (cause: unknown) =>
   new SecretUnavailableError(undefined, { cause: new Error('lookup failed', { cause }) });
@@ -125,16 +120,10 @@ describe('parseSecretValue errors', () => {
     const malformed = `{"secret_key": "${secret}`;
 
     // Act
-    let caught: unknown;
-    try {
-      parseSecretValue(malformed);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownAs(SecretValueError, () => parseSecretValue(malformed));
 
     // Assess
-    expect(caught).toBeInstanceOf(SecretValueError);
     expect(causeChain(caught).join()).toBe('SecretValueError: secret holds malformed JSON');
-    expect(String((caught as Error).stack)).not.toContain('KEY');
+    expect(String(caught.stack)).not.toContain('KEY');
   });
 });

@@ -7,17 +7,16 @@ import {
 import { newRequestTrace } from '../../functions/lib/request-trace.js';
 import { TokenRejectedError } from '../../functions/lib/thoughtspot.js';
 import { RETRY_RESERVE_MS } from '../../functions/token/issue-token.js';
-import { fakeKey, rejection } from '../support/fixtures.js';
+import { rejection } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
 import {
-  caller,
   fakeMintToken,
   fakeSecretKeys,
-  issue,
   minted,
   orgKey,
   rejects,
-  SETTINGS,
 } from '../support/issue-token-fakes.js';
+import { caller, issue, SETTINGS } from '../support/issue-token-use-case.js';
 
 /** What the use case does when ThoughtSpot rejects the key (SPEC §5), against fake ports. */
 

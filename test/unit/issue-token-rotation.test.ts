@@ -4,8 +4,10 @@ import { newRequestTrace } from '../../functions/lib/request-trace.js';
 import { createSecretKeys } from '../../functions/lib/secret-keys.js';
 import { type MintRequest, TokenRejectedError } from '../../functions/lib/thoughtspot.js';
 import { RETRY_RESERVE_MS } from '../../functions/token/issue-token.js';
-import { fakeKey, rejection } from '../support/fixtures.js';
-import { caller, fakeMintToken, issue, minted, SETTINGS } from '../support/issue-token-fakes.js';
+import { rejection } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
+import { fakeMintToken, minted } from '../support/issue-token-fakes.js';
+import { caller, issue, SETTINGS } from '../support/issue-token-use-case.js';
 import { rotationTestOptions, useRotatingSecrets } from '../support/rotating-secrets.js';
 
 /**

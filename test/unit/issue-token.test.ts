@@ -6,15 +6,10 @@ import {
 } from '../../functions/lib/errors.js';
 import { newRequestTrace } from '../../functions/lib/request-trace.js';
 import type { TokenOptions } from '../../functions/token/request.js';
-import { fakeKey, rejection } from '../support/fixtures.js';
-import {
-  caller,
-  fakeMintToken,
-  fakeSecretKeys,
-  issue,
-  minted,
-  orgKey,
-} from '../support/issue-token-fakes.js';
+import { rejection } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
+import { fakeMintToken, fakeSecretKeys, minted, orgKey } from '../support/issue-token-fakes.js';
+import { caller, issue } from '../support/issue-token-use-case.js';
 
 const OBJECT_ID = 'e65d7d3f-c2b5-4d3e-8cba-7e5a6b9c0d11';
 

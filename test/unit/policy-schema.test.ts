@@ -5,6 +5,7 @@ import {
   policyFor,
   TokenPolicyError,
 } from '../../functions/lib/policy-schema.js';
+import { thrownAs } from '../support/errors.js';
 
 /** SPEC §7's example policy. */
 const SPEC_EXAMPLE = {
@@ -22,16 +23,17 @@ const SPEC_EXAMPLE = {
 
 const STORE = { variables: [{ name: 'store', claim: 'store_id' }] };
 
+/** The custom token's filter_rules operators as THOUGHTSPOT-FACTS §1.3 lists them, in order. */
+const THOUGHTSPOT_OPERATORS = [
+  ...['EQ', 'NE', 'LT', 'LE', 'GT', 'GE', 'IN', 'BW'],
+  ...['CONTAINS', 'BEGINS_WITH', 'ENDS_WITH'],
+  ...['BW_INC', 'BW_INC_MIN', 'BW_INC_MAX', 'LIKE', 'NOT_IN'],
+];
+
 /** The message parseTokenPolicy throws for `policy` (JSON text or a value to stringify). */
 function policyError(policy: unknown): string {
   const json = typeof policy === 'string' ? policy : JSON.stringify(policy);
-  try {
-    parseTokenPolicy(json);
-  } catch (error) {
-    expect(error).toBeInstanceOf(TokenPolicyError);
-    return (error as TokenPolicyError).message;
-  }
-  throw new Error(`parseTokenPolicy accepted ${json}`);
+  return thrownAs(TokenPolicyError, () => parseTokenPolicy(json)).message;
 }
 
 /** A policy whose only Org policy, for Org 5, is `orgPolicy`. */
@@ -89,24 +91,9 @@ describe('parseTokenPolicy', () => {
     const policy = parseTokenPolicy(JSON.stringify({ default: { filter_rules } }));
 
     // Assess
-    expect(policy?.default?.filter_rules?.map((rule) => rule.operator)).toEqual([
-      'EQ',
-      'NE',
-      'LT',
-      'LE',
-      'GT',
-      'GE',
-      'IN',
-      'BW',
-      'CONTAINS',
-      'BEGINS_WITH',
-      'ENDS_WITH',
-      'BW_INC',
-      'BW_INC_MIN',
-      'BW_INC_MAX',
-      'LIKE',
-      'NOT_IN',
-    ]);
+    expect(policy?.default?.filter_rules?.map((rule) => rule.operator)).toEqual(
+      THOUGHTSPOT_OPERATORS,
+    );
   });
 
   it('keeps names as written: spaces, case and Unicode untouched', () => {
@@ -341,7 +328,8 @@ describe('policyFor', () => {
     const onlyOrg5 = parseTokenPolicy(JSON.stringify(org5(STORE)));
 
     // Act, Assess
-    expect(policyFor(onlyOrg5, 5)).toBeDefined();
+    expect(policyFor(onlyOrg5, 5)).toBe(onlyOrg5?.orgs?.['5']);
+    expect(policyFor(onlyOrg5, 5)).toMatchObject(STORE);
     expect(policyFor(onlyOrg5, 0)).toBeUndefined();
     expect(policyFor(undefined, 5)).toBeUndefined();
   });

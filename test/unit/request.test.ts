@@ -10,6 +10,7 @@ import {
   tokenOptions,
 } from '../../functions/token/request.js';
 import { httpApiEvent } from '../../infra/local/lambda-events.js';
+import { thrownAs } from '../support/errors.js';
 
 const OBJECT_ID = 'e65d7d3f-c2b5-4d3e-8cba-7e5a6b9c0d11';
 
@@ -24,14 +25,9 @@ const backendEvent = (body: unknown) =>
 
 /** The InvalidRequestError `act` throws; fails the test when it throws nothing or something else. */
 function invalidRequest(act: () => unknown): InvalidRequestError {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    expect(error).toMatchObject({ status: 400, code: 'invalid_request' });
-    return error as InvalidRequestError;
-  }
-  throw new Error('expected an InvalidRequestError, got none');
+  const error = thrownAs(InvalidRequestError, act);
+  expect(error).toMatchObject({ status: 400, code: 'invalid_request' });
+  return error;
 }
 
 describe('browserGetOptions', () => {

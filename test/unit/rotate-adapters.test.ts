@@ -16,7 +16,8 @@ import type {
 import { RotationError } from '../../functions/rotate/errors.js';
 import { createOrgTrustedAuth } from '../../functions/rotate/org-trusted-auth.js';
 import { createSecretVersions } from '../../functions/rotate/secret-versions.js';
-import { errorTexts, fakeKey, rejection } from '../support/fixtures.js';
+import { errorTexts, rejection } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
 
 const ORG = 583464508;
 const level = (key: string) => ({ authStatus: 'ENABLED' as const, keys: [key] });

@@ -6,7 +6,8 @@ import { orgIdOfSecretName } from '../../functions/lib/secret-names.js';
 import { DEFAULT_ADMIN_SECRET_ID, loadRotationConfig } from '../../functions/rotate/config.js';
 import { parseRotationEvent } from '../../functions/rotate/rotation-target.js';
 import { inSameFormat } from '../../functions/rotate/secret-format.js';
-import { errorTexts, fakeKey, rejection } from '../support/fixtures.js';
+import { errorTexts, rejection, thrownAs } from '../support/errors.js';
+import { fakeKey } from '../support/fixtures.js';
 
 const HOST = 'https://acme.thoughtspot.cloud';
 
@@ -46,17 +47,13 @@ describe('loadRotationConfig', () => {
   });
 
   it('names every bad variable, its own and the shared ones', () => {
-    let message = '';
-    try {
+    const { message } = thrownAs(ConfigError, () =>
       loadRotationConfig({
         THOUGHTSPOT_HOST: 'http://acme.example',
         THOUGHTSPOT_ADMIN_SECRET_ID: 'has spaces',
         ROTATION_TEST_USER: ' padded',
-      });
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      message = (error as Error).message;
-    }
+      }),
+    );
 
     expect(message).toMatch(/THOUGHTSPOT_HOST must use https/);
     expect(message).toMatch(

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { NotAnOrgSecretError, TrustedAuthOffError } from '../../functions/rotate/errors.js';
 import { ENABLE_ATTEMPTS } from '../../functions/rotate/steps.js';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../infra/local/secret-versions.js';
+import { rejection } from '../support/errors.js';
 import { type CallPoint, fakeWorld } from '../support/fake-rotation.js';
-import { rejection } from '../support/fixtures.js';
 
 const FULL_ROTATION = [
   'rotated-and-stored',
@@ -321,7 +321,7 @@ describe('a rotation that fails part-way, then Secrets Manager’s retry of the 
       // Assess
       expect(retried.at(-1)).toBe('moved-awscurrent');
       expect(world.configureCalls().filter((call) => call === 'DISABLED')).toEqual(['DISABLED']);
-      expect(world.thoughtSpotKey()).toBeDefined();
+      expect(world.thoughtSpotKey()).toEqual(expect.any(String));
       expect(world.currentKey()).toBe(world.thoughtSpotKey());
       expect(world.currentKey()).not.toBe(world.initialKey);
     },

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedError, ThoughtSpotError } from '../../functions/lib/errors.js';
 import { MAX_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../../functions/lib/thoughtspot.js';
-import {
-  client,
-  fakeFetch,
-  mintRequest,
-  newTrace,
-  ok,
-  reply,
-} from '../support/fake-thoughtspot.js';
-import { rejection, TEST_THOUGHTSPOT_HOST } from '../support/fixtures.js';
+import { rejection, rejectionAs } from '../support/errors.js';
+import { fakeFetch, ok, reply } from '../support/fake-thoughtspot.js';
+import { TEST_THOUGHTSPOT_HOST } from '../support/fixtures.js';
+import { client, mintRequest, newTrace } from '../support/token-client.js';
 
 /** SPEC §8 as the token client holds it: no redirects, checked answers, a safe Retry-After. */
 
@@ -150,11 +145,10 @@ describe('the token client passes Retry-After on', () => {
     const { fetch } = fakeFetch(reply(429, '', { 'Retry-After': date }));
 
     // Act
-    const error = await rejection(client(fetch)(mintRequest(), newTrace()));
+    const error = await rejectionAs(RateLimitedError, client(fetch)(mintRequest(), newTrace()));
 
     // Assess
-    expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).headers).toEqual({
+    expect(error.headers).toEqual({
       'Retry-After': String(MAX_RETRY_AFTER_SECONDS),
     });
   });
@@ -164,9 +158,9 @@ describe('the token client passes Retry-After on', () => {
     const { fetch } = fakeFetch(reply(429, '', { 'Retry-After': 'ada@example.com' }));
 
     // Act
-    const error = await rejection(client(fetch)(mintRequest(), newTrace()));
+    const error = await rejectionAs(RateLimitedError, client(fetch)(mintRequest(), newTrace()));
 
     // Assess
-    expect((error as RateLimitedError).headers).toEqual({});
+    expect(error.headers).toEqual({});
   });
 });

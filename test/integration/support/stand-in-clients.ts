@@ -20,19 +20,6 @@ export function smClient(endpoint: string | undefined): SecretsManagerClient {
   });
 }
 
-/** Resolves to the rejection of `promise`, failing the test if it resolves. */
-export async function rejectionOf(
-  promise: Promise<unknown>,
-): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error as Error & Record<string, unknown>;
-    throw new Error(`rejected with a non-Error: ${String(error)}`);
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}
-
 export interface SecretsManagerHarness {
   readonly sm: SecretsManagerStandIn;
   readonly client: SecretsManagerClient;

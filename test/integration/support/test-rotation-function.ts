@@ -4,13 +4,12 @@ import {
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
 import { DEFAULTS } from '../../../functions/lib/config-rules.cjs';
 import { parseSecretValue } from '../../../functions/lib/secret-keys.js';
 import { orgIdOfSecretName } from '../../../functions/lib/secret-names.js';
 import type { RotationFunction } from '../../../infra/local/secrets-manager-stand-in.js';
 import { smClient } from './stand-in-clients.js';
-import { adminClient } from './thoughtspot-admin-client.js';
+import { adminClient, SearchResponseSchema } from './thoughtspot-admin-client.js';
 
 /**
  * A small rotation function for tests, not the product's (functions/rotate/): SPEC §6's
@@ -31,12 +30,6 @@ export interface TestRotationOptions {
   pendingOnlyMs: number;
 }
 
-const LevelSchema = z.object({ access_tokens: z.array(z.object({ key: z.string() })).optional() });
-const SearchSchema = z.object({
-  cluster_preferences: LevelSchema.optional(),
-  org_preferences: z.array(LevelSchema.extend({ org: z.object({ id: z.number() }) })).optional(),
-});
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function testRotationFunction(options: TestRotationOptions) {
@@ -56,7 +49,7 @@ export function testRotationFunction(options: TestRotationOptions) {
 
   async function keyInThoughtSpot(orgId: number): Promise<string> {
     const bearer = await ts.login(options.admin.username, options.admin.password);
-    const found = SearchSchema.parse(
+    const found = SearchResponseSchema.parse(
       (await ts.admin('search', bearer, { auth_type: 'TRUSTED_AUTH' })).json,
     );
     const level =

@@ -1,5 +1,9 @@
 import { expect } from 'vitest';
 import * as z from 'zod';
+import {
+  ThoughtSpotErrorBodySchema,
+  ThoughtSpotTokenBodySchema,
+} from '../../support/thoughtspot-bodies.js';
 
 /** An Org id shaped like the spec example's, to catch code that assumes small ids. */
 export const ORG_ID = 583464508;
@@ -16,7 +20,6 @@ export const SearchResponseSchema = z.strictObject({
     .array(z.strictObject({ org: z.object({ id: z.number(), name: z.string() }), ...KeyLevel }))
     .optional(),
 });
-const ErrorCodeSchema = z.object({ error: z.object({ message: z.object({ code: z.number() }) }) });
 
 export interface Answer {
   status: number;
@@ -67,7 +70,7 @@ export function adminClient(baseUrl: string) {
         validity_time_in_sec: 300,
       });
       expect(answer.status).toBe(200);
-      return z.object({ token: z.string() }).parse(answer.json).token;
+      return ThoughtSpotTokenBodySchema.parse(answer.json).token;
     },
 
     /** A trusted-auth token request's status and, for errors, code. */
@@ -83,7 +86,7 @@ export function adminClient(baseUrl: string) {
     },
 
     codeOf: (answer: Answer): number | undefined =>
-      ErrorCodeSchema.safeParse(answer.json).data?.error.message.code,
+      ThoughtSpotErrorBodySchema.safeParse(answer.json).data?.error.message.code,
   };
   return client;
 }

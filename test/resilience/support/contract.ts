@@ -1,3 +1,4 @@
+import { afterAll, afterEach, expect } from 'vitest';
 import * as z from 'zod';
 import type { HttpResponse } from '../../../functions/token/responses.js';
 
@@ -72,4 +73,17 @@ export function watchProcessFailures(): { readonly failures: unknown[]; stop(): 
       process.off('uncaughtException', record);
     },
   };
+}
+
+/**
+ * watchProcessFailures for a whole file: after every test, what was seen since the test
+ * before must be nothing, so a failure fails the test during which it surfaced.
+ */
+export function failOnProcessFailures(): { readonly failures: unknown[] } {
+  const watch = watchProcessFailures();
+  afterEach(() => {
+    expect(watch.failures.splice(0)).toEqual([]);
+  });
+  afterAll(() => watch.stop());
+  return watch;
 }

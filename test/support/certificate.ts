@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A throwaway self-signed certificate for 127.0.0.1, made with the machine's
- * openssl: the ThoughtSpot stand-in serves HTTPS with it so the browser keeps the
- * SDK's `SameSite=None; Secure` session cookie, as it would from a real cluster.
+ * A throwaway self-signed certificate for 127.0.0.1, valid one day, made with the
+ * machine's openssl: the ThoughtSpot stand-in serves HTTPS with it (in e2e, so the
+ * browser keeps the SDK's `SameSite=None; Secure` session cookie, as it would from a
+ * real cluster). The files are removed at once; the PEM bytes are returned.
  */
 export function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-tls-'));
