@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { buildLikeDeployment, largestInputs, packageLikeDeployment } from './build.js';
+import { type Bundle, buildLikeDeployment, largestInputs, packageLikeDeployment } from './build.js';
 import { median, round } from './stats.js';
 import { BENCH_POWERTOOLS_ENV } from './world.js';
 
@@ -34,6 +34,8 @@ export function importMs(file: string, env: Record<string, string>): number {
 }
 
 export interface ColdStartResult {
+  /** The packaged bundle, for the time-to-first-token run. */
+  production: Bundle;
   bundle_bytes: number;
   floor_bundle_bytes: number;
   cold_import_ms: number;
@@ -74,6 +76,7 @@ export async function coldStart(workDir: string, processes: number): Promise<Col
     median(kind.samples),
   ) as [number, number, number, number];
   return {
+    production,
     bundle_bytes: production.bytes,
     floor_bundle_bytes: floor.bytes,
     cold_import_ms: round(withMaps),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   DEFAULTS,
   INTEGER_LIMITS,
@@ -8,6 +8,13 @@ import {
   secretIdTemplateProblem,
 } from './config-rules.cjs';
 import { parseTokenPolicy, type TokenPolicy, TokenPolicyError } from './policy-schema.js';
+import {
+  converted,
+  integerFrom,
+  safeParseInEnglish,
+  trimmedNonEmpty,
+  withDefault,
+} from './zod-helpers.js';
 
 /**
  * The service's configuration (SPEC §4), read from the environment once at cold start.
@@ -15,71 +22,58 @@ import { parseTokenPolicy, type TokenPolicy, TokenPolicyError } from './policy-s
  * checks and the keys CLI use too.
  */
 
-const thoughtSpotHost = z
-  .url({ error: 'must be a URL such as https://my-company.thoughtspot.cloud' })
-  .transform((value, ctx) => {
+const thoughtSpotHost = converted(
+  z.url({ error: 'must be a URL such as https://my-company.thoughtspot.cloud' }),
+  (value, refuse) => {
     const url = new URL(value);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-      ctx.addIssue({ code: 'custom', message: 'must use https:// (http:// only for loopback)' });
-      return z.NEVER;
+      return refuse('must use https:// (http:// only for loopback)');
     }
     if (url.search || url.hash || url.username || url.password) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be a bare base URL (no query, fragment or credentials)',
-      });
-      return z.NEVER;
+      return refuse('must be a bare base URL (no query, fragment or credentials)');
     }
     return url.origin + url.pathname.replace(/\/+$/, '');
-  });
+  },
+);
 
 const boolean = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
-    .transform((value) => value === 'true');
+  converted(
+    z.pipe(
+      withDefault(z.string(), fallback),
+      z.enum(['true', 'false'], { error: 'must be true or false' }),
+    ),
+    (value) => value === 'true',
+  );
 
 const integer = (name: keyof typeof INTEGER_LIMITS) => {
   const limits = INTEGER_LIMITS[name];
-  return z
-    .string()
-    .default(DEFAULTS[name])
-    .transform((value, ctx) => {
-      const parsed = integerWithin(value, limits);
-      if (parsed === undefined) {
-        const message = `must be an integer from ${limits.min} to ${limits.max}`;
-        ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      }
-      return parsed;
-    });
+  return converted(withDefault(z.string(), DEFAULTS[name]), (value, refuse) => {
+    const parsed = integerWithin(value, limits);
+    return parsed ?? refuse(`must be an integer from ${limits.min} to ${limits.max}`);
+  });
 };
 
-const orgId = z.number().int().min(0).max(MAX_ORG_ID);
-
-const orgMap = z
-  .string()
-  .default(DEFAULTS.ORG_MAP)
-  .transform((value, ctx) => {
+const orgMap = z.pipe(
+  converted(withDefault(z.string(), DEFAULTS.ORG_MAP), (value, refuse) => {
     try {
       return JSON.parse(value) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of Org name to Org id' });
-      return z.NEVER;
+      return refuse('must be a JSON object of Org name to Org id');
     }
-  })
-  .pipe(z.record(z.string().min(1), orgId, { error: 'must map Org names to integer Org ids' }));
+  }),
+  z.record(z.string().check(z.minLength(1)), integerFrom(0, MAX_ORG_ID), {
+    error: 'must map Org names to integer Org ids',
+  }),
+);
 
-const claimName = (fallback: string) => z.string().trim().min(1).default(fallback);
+const claimName = (fallback: string) => withDefault(trimmedNonEmpty(), fallback);
 
-const secretIdTemplate = z
-  .string()
-  .default(DEFAULTS.SECRET_ID_TEMPLATE)
-  .superRefine((value, ctx) => {
+const secretIdTemplate = withDefault(z.string(), DEFAULTS.SECRET_ID_TEMPLATE).check(
+  z.superRefine((value, ctx) => {
     const problem = secretIdTemplateProblem(value);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+);
 
 /** The environment variables (SPEC §4); exported for the README drift test. */
 export const EnvSchema = z
@@ -100,22 +94,24 @@ export const EnvSchema = z
     THOUGHTSPOT_TIMEOUT_MS: integer('THOUGHTSPOT_TIMEOUT_MS'),
     AUTO_CREATE_USERS: boolean(DEFAULTS.AUTO_CREATE_USERS),
     DISPLAY_NAME_CLAIM: claimName(DEFAULTS.DISPLAY_NAME_CLAIM),
-    GROUPS_CLAIM: z.string().trim().min(1).optional(),
+    GROUPS_CLAIM: z.optional(trimmedNonEmpty()),
     // Parsed by loadConfig with the policy's own schema (policy-schema.ts).
-    TOKEN_POLICY: z.string().optional(),
+    TOKEN_POLICY: z.optional(z.string()),
   })
-  .superRefine((env, ctx) => {
-    if (env.TOKEN_VALIDITY_SECONDS > env.MAX_TOKEN_VALIDITY_SECONDS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TOKEN_VALIDITY_SECONDS'],
-        message: 'must not exceed MAX_TOKEN_VALIDITY_SECONDS',
-      });
-    }
-  });
+  .check(
+    z.superRefine((env, ctx) => {
+      if (env.TOKEN_VALIDITY_SECONDS > env.MAX_TOKEN_VALIDITY_SECONDS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TOKEN_VALIDITY_SECONDS'],
+          message: 'must not exceed MAX_TOKEN_VALIDITY_SECONDS',
+        });
+      }
+    }),
+  );
 
 /** The environment, renamed into the shape the code uses (milliseconds where it times things). */
-const ConfigSchema = EnvSchema.transform((e) => ({
+const ConfigSchema = converted(EnvSchema, (e) => ({
   thoughtSpotHost: e.THOUGHTSPOT_HOST,
   secretIdTemplate: e.SECRET_ID_TEMPLATE,
   fallbackToPrimaryOrg: e.FALLBACK_TO_PRIMARY_ORG,
@@ -149,7 +145,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const result = ConfigSchema.safeParse(present);
+  const result = safeParseInEnglish(ConfigSchema, present);
   if (result.success) {
     const { tokenPolicyJson, ...config } = result.data;
     try {

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Config } from './config.js';
 import { ORG_ID_PLACEHOLDER } from './config-rules.cjs';
 import { OrgNotConfiguredError, SecretUnavailableError, SecretValueError } from './errors.js';
@@ -78,7 +78,7 @@ export const PRIMARY_ORG_ID = 0;
 export const DEFAULT_LOOKUP_TIMEOUT_MS = 3000;
 
 /** `{"secret_key": "..."}` or the bare key. */
-const JsonSecretSchema = z.object({ secret_key: z.string().trim().min(1) });
+const JsonSecretSchema = z.object({ secret_key: z.string().check(z.trim(), z.minLength(1)) });
 
 /** Turns a SecretString into the key; throws (without the value) when it holds none. */
 export function parseSecretValue(value: string | undefined): string {

@@ -1,38 +1,46 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_ORG_ID, MAX_VALIDITY_SECONDS } from '../lib/config-rules.cjs';
 import { InvalidRequestError } from '../lib/errors.js';
 import { headerValue } from '../lib/headers.js';
 import { parseJson } from '../lib/json.js';
+import { converted, integerFrom, safeParseInEnglish } from '../lib/zod-helpers.js';
 
 /** What each route accepts. Anything else, a username from a browser in particular, is a 400. */
 
 /** Bodies above this are refused before parsing (SPEC §3 "body too large"). */
 export const MAX_BODY_BYTES = 8 * 1024;
 
-const OrgId = z.number().int().min(0).max(MAX_ORG_ID);
+const OrgId = integerFrom(0, MAX_ORG_ID);
 const ObjectId = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, { error: 'must be an object GUID' });
-const Validity = z.number().int().min(1).max(MAX_VALIDITY_SECONDS);
-const Digits = z
-  .string()
-  .regex(/^\d{1,10}$/, { error: 'must be a non-negative integer' })
-  .transform(Number);
+  .check(
+    z.minLength(1),
+    z.maxLength(128),
+    z.regex(/^[A-Za-z0-9_-]+$/, { error: 'must be an object GUID' }),
+  );
+const Validity = integerFrom(1, MAX_VALIDITY_SECONDS);
+const Digits = converted(
+  z.string().check(z.regex(/^\d{1,10}$/, { error: 'must be a non-negative integer' })),
+  (digits) => Number(digits),
+);
+/** Up to ten digits in a query string, read as a number that `schema` then checks. */
+const digitsAs = <T extends z.core.$ZodType<unknown, number>>(schema: T) =>
+  z.optional(z.pipe(Digits, schema));
+const optional = z.optional;
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 
 /** POST /token body. */
 export const BrowserBodySchema = z.strictObject({
-  org_id: OrgId.optional(),
-  object_id: ObjectId.optional(),
-  validity_time_in_sec: Validity.optional(),
+  org_id: optional(OrgId),
+  object_id: optional(ObjectId),
+  validity_time_in_sec: optional(Validity),
 });
 
 /** GET /token query string: the same fields, as text. */
 export const BrowserQuerySchema = z.strictObject({
-  org_id: Digits.pipe(OrgId).optional(),
-  object_id: ObjectId.optional(),
-  validity_time_in_sec: Digits.pipe(Validity).optional(),
+  org_id: digitsAs(OrgId),
+  object_id: optional(ObjectId),
+  validity_time_in_sec: digitsAs(Validity),
 });
 
 /**
@@ -42,15 +50,15 @@ export const BrowserQuerySchema = z.strictObject({
 export const BackendBodySchema = z.strictObject({
   username: z.string(),
   org_id: OrgId,
-  object_id: ObjectId.optional(),
-  validity_time_in_sec: Validity.optional(),
-  email: z.string().min(3).max(320).optional(),
-  display_name: z.string().min(1).max(255).optional(),
-  groups: z.array(z.string().min(1).max(255)).max(200).optional(),
+  object_id: optional(ObjectId),
+  validity_time_in_sec: optional(Validity),
+  email: optional(text(3, 320)),
+  display_name: optional(text(1, 255)),
+  groups: optional(z.array(text(1, 255)).check(z.maxLength(200))),
   // For an Org with a token policy (SPEC §7): values taken verbatim, as claims are.
-  attributes: z
-    .record(z.string().min(1).max(128), z.union([z.string(), z.array(z.string()).max(200)]))
-    .optional(),
+  attributes: optional(
+    z.record(text(1, 128), z.union([z.string(), z.array(z.string()).check(z.maxLength(200))])),
+  ),
 });
 
 export type BackendBody = z.output<typeof BackendBodySchema>;
@@ -69,7 +77,7 @@ export interface RequestInput {
   isBase64Encoded?: boolean;
 }
 
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   const text = error.issues
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {
@@ -82,8 +90,8 @@ function describe(error: z.ZodError): string {
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
+function parse<T extends z.core.$ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = safeParseInEnglish(schema, value);
   if (!result.success) throw new InvalidRequestError(`Invalid request: ${describe(result.error)}.`);
   return result.data;
 }
