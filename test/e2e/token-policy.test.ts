@@ -2,7 +2,6 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPageUrl } from '../../infra/local/demo-app.js';
 import { generateDevKeys } from '../../infra/local/dev-keys.js';
-import { freePort } from '../../infra/local/free-ports.js';
 import { EXAMPLE_TOKEN_POLICY_FILE, readTokenPolicyFile } from '../../infra/local/local-policy.js';
 import { type LocalService, startLocalService } from '../../infra/local/local-service.js';
 import {
@@ -11,6 +10,7 @@ import {
   LOCAL_JWT_ISSUER,
 } from '../../infra/local/local-settings.js';
 import { launchChromium } from './support/browser.js';
+import { freeServicePorts } from './support/service-ports.js';
 
 /**
  * Row-level security in a real browser (SPEC §7): `npm start` with the example token
@@ -24,14 +24,9 @@ describe('a token policy in Chromium, with the real Visual Embed SDK', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const ports = {
-      http: await freePort(),
-      lambda: await freePort(),
-      thoughtSpot: await freePort(),
-      demo: await freePort(),
-    };
+    const ports = await freeServicePorts();
     service = await startLocalService({
-      ports: { ...ports, secretsManager: 0 },
+      ports,
       corsOrigins: [],
       jwtIssuer: LOCAL_JWT_ISSUER,
       jwtAudience: LOCAL_JWT_AUDIENCE,

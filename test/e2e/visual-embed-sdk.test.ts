@@ -3,7 +3,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type DemoApp, demoPageUrl } from '../../infra/local/demo-app.js';
 import type { AuthMode } from '../../infra/local/demo-page.js';
 import { type DevKeys, generateDevKeys } from '../../infra/local/dev-keys.js';
-import { freePort } from '../../infra/local/free-ports.js';
 import { type LocalService, startLocalService } from '../../infra/local/local-service.js';
 import {
   DEFAULT_DEV_ORGS,
@@ -13,6 +12,7 @@ import {
 import type { ThoughtSpotStandIn } from '../../infra/local/thoughtspot-stand-in.js';
 import { selfSignedCertificate } from '../support/certificate.js';
 import { launchChromium, launchWithThirdPartyCookies } from './support/browser.js';
+import { freeServicePorts } from './support/service-ports.js';
 
 /**
  * The real client in a real browser: Debian's Chromium runs the demo embedding
@@ -82,15 +82,10 @@ describe('the Visual Embed SDK in Chromium, against the service as `npm start` r
   const serviceOutput: string[] = [];
 
   beforeAll(async () => {
-    const ports = {
-      http: await freePort(),
-      lambda: await freePort(),
-      thoughtSpot: await freePort(),
-      demo: await freePort(),
-    };
+    const ports = await freeServicePorts();
     keys = generateDevKeys(DEFAULT_DEV_ORGS);
     service = await startLocalService({
-      ports: { ...ports, secretsManager: 0 },
+      ports,
       // None of a developer's own: the demo page's origin is the only one allowed.
       corsOrigins: [],
       jwtIssuer: LOCAL_JWT_ISSUER,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SPEC_EXAMPLE } from '../support/org-policies.js';
 import type { Environment } from './support/environment.js';
 import { watchForLeaks } from './support/leak-watch.js';
 
@@ -12,18 +13,8 @@ const leaks = watchForLeaks();
 const CLUSTER_KEY = leaks.key('cluster');
 const ORG5_KEY = leaks.key('org5');
 
-const POLICY = {
-  default: {
-    persist_option: 'REPLACE',
-    variables: [
-      { name: 'region', claim: 'region', required: true },
-      { name: 'tenant', claim: 'tenant_ids' },
-    ],
-    filter_rules: [{ column_name: 'Region', operator: 'IN', claim: 'region' }],
-    all_values_when: { claim: 'role', equals: 'analytics_admin' },
-  },
-  orgs: { '9': { variables: [{ name: 'store', claim: 'store_id', required: true }] } },
-};
+// SPEC §7's example, with its store policy on Org 9 (Org 5 here has its own key).
+const POLICY = { default: SPEC_EXAMPLE.default, orgs: { '9': SPEC_EXAMPLE.orgs['5'] } };
 
 const json = { accept: 'application/json' };
 const body = (response: { body: string }) => JSON.parse(response.body);

@@ -11,15 +11,22 @@ export function orgPolicy(policy: unknown): OrgPolicy {
   return parsed;
 }
 
+/** SPEC §7's example TOKEN_POLICY, as written there. */
+export const SPEC_EXAMPLE = {
+  default: {
+    persist_option: 'REPLACE',
+    variables: [
+      { name: 'region', claim: 'region', required: true },
+      { name: 'tenant', claim: 'tenant_ids' },
+    ],
+    filter_rules: [{ column_name: 'Region', operator: 'IN', claim: 'region' }],
+    all_values_when: { claim: 'role', equals: 'analytics_admin' },
+  },
+  orgs: { '5': { variables: [{ name: 'store', claim: 'store_id', required: true }] } },
+};
+
 /** SPEC §7's example default policy. */
-export const SPEC_POLICY = orgPolicy({
-  variables: [
-    { name: 'region', claim: 'region', required: true },
-    { name: 'tenant', claim: 'tenant_ids' },
-  ],
-  filter_rules: [{ column_name: 'Region', operator: 'IN', claim: 'region' }],
-  all_values_when: { claim: 'role', equals: 'analytics_admin' },
-});
+export const SPEC_POLICY = orgPolicy(SPEC_EXAMPLE.default);
 
 /** One required variable `v` fed by claim `c`. */
 export const REQUIRED = orgPolicy({ variables: [{ name: 'v', claim: 'c', required: true }] });

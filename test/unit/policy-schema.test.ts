@@ -6,20 +6,7 @@ import {
   TokenPolicyError,
 } from '../../functions/lib/policy-schema.js';
 import { thrownAs } from '../support/errors.js';
-
-/** SPEC §7's example policy. */
-const SPEC_EXAMPLE = {
-  default: {
-    persist_option: 'REPLACE',
-    variables: [
-      { name: 'region', claim: 'region', required: true },
-      { name: 'tenant', claim: 'tenant_ids' },
-    ],
-    filter_rules: [{ column_name: 'Region', operator: 'IN', claim: 'region' }],
-    all_values_when: { claim: 'role', equals: 'analytics_admin' },
-  },
-  orgs: { '5': { variables: [{ name: 'store', claim: 'store_id', required: true }] } },
-};
+import { SPEC_EXAMPLE } from '../support/org-policies.js';
 
 const STORE = { variables: [{ name: 'store', claim: 'store_id' }] };
 
