@@ -2,7 +2,11 @@ import { SecretKeyRejectedError, UserRejectedError } from '../lib/errors.js';
 import { type Caller, chooseOrg } from '../lib/identity.js';
 import type { RequestTrace } from '../lib/request-trace.js';
 import type { OrgKey, SecretKeys } from '../lib/secret-keys.js';
-import { type MintedToken, type MintToken, TokenRejectedError } from '../lib/thoughtspot.js';
+import {
+  type MintedToken,
+  type MintToken,
+  TokenRejectedError,
+} from '../lib/thoughtspot/token-client.js';
 import type { TokenOptions } from './request.js';
 
 /**
