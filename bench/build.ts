@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { parse } from 'yaml';
@@ -88,6 +98,30 @@ export async function buildLikeDeployment(
   return { file: absolute, bytes: readFileSync(absolute).length, metafile: result.metafile };
 }
 
+/** `to` as a copy of the directory `from` made of hard links: same files, nothing copied. */
+function hardLinkTree(from: string, to: string): void {
+  mkdirSync(to);
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const [source, target] = [path.join(from, entry.name), path.join(to, entry.name)];
+    if (entry.isDirectory()) hardLinkTree(source, target);
+    else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
+    else linkSync(source, target);
+  }
+}
+
+/**
+ * The scratch copy's node_modules: hard links where the file system allows, else a
+ * symlink. Through a symlink esbuild names bundled modules by their real path
+ * (../../work/…/node_modules/…), which the unmangled bundle keeps, so it would no
+ * longer be the bundle `npm run package` makes in a checkout.
+ */
+function linkNodeModules(service: string): void {
+  const from = path.join(ROOT, 'node_modules');
+  const to = path.join(service, 'node_modules');
+  if (statSync(from).dev === statSync(service).dev) hardLinkTree(from, to);
+  else symlinkSync(from, to);
+}
+
 /** Runs `osls package` on a scratch copy of the service and unpacks the function's bundle. */
 export function packageLikeDeployment(workDir: string): Bundle {
   const service = path.join(workDir, 'service');
@@ -98,7 +132,7 @@ export function packageLikeDeployment(workDir: string): Bundle {
         path.relative(ROOT, source).split(path.sep)[0] ?? '',
       ),
   });
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(service, 'node_modules'));
+  linkNodeModules(service);
   const packageDir = path.join(workDir, 'package');
   const osls = path.join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
   const result = spawnSync(process.execPath, [osls, 'package', '--package', packageDir], {

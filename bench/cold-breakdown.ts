@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { deploymentEsbuildOptions, ROOT } from './build.js';
 import { COLD_ENV, importMs } from './cold-start.js';
 import { median, table } from './stats.js';
@@ -17,13 +17,21 @@ const FLOOR = `import { GetSecretValueCommand, SecretsManagerClient } from '@aws
 export const client = new SecretsManagerClient({ maxAttempts: 2 });
 export const command = GetSecretValueCommand;
 `;
-const ZOD = `import * as z from 'zod';
+/** Classic zod, as the function used it before zod/mini: for comparison only. */
+const ZOD_CLASSIC = `import * as z from 'zod';
 export const schema = z.object({ host: z.string().url(), ttl: z.number().int() });
 export const parsed = schema.safeParse({ host: 'https://example.com', ttl: 1 });
 `;
 const ZOD_MINI = `import * as z from 'zod/mini';
 export const schema = z.object({ host: z.url(), ttl: z.number() });
 export const parsed = schema.safeParse({ host: 'https://example.com', ttl: 1 });
+`;
+/** The function's own zod work at import: the configuration parsed, the schemas built. */
+const OUR_SCHEMAS = `import { loadConfig } from './functions/lib/config.ts';
+export const config = loadConfig(process.env);
+export * from './functions/token/request.ts';
+export * from './functions/lib/thoughtspot/token-response.ts';
+export * from './functions/lib/secret-keys.ts';
 `;
 const POWERTOOLS_MIDDY = `import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -34,22 +42,35 @@ const logger = new Logger({ serviceName: 'bench' });
 const metrics = new Metrics({ serviceName: 'bench', namespace: 'bench' });
 export const handler = middy().use(injectLambdaContext(logger)).use(logMetrics(metrics)).handler(async () => 1);
 `;
+const HANDLER = `export * from './functions/token/handler.js';`;
 
-const VARIANTS: Record<string, string> = {
-  floor: FLOOR,
-  'floor + zod': FLOOR + ZOD,
-  'floor + zod/mini': FLOOR + ZOD_MINI,
-  'floor + powertools + middy': FLOOR + POWERTOOLS_MIDDY,
-  'floor + all dependencies': FLOOR + ZOD + POWERTOOLS_MIDDY,
-  'same with zod/mini': FLOOR + ZOD_MINI + POWERTOOLS_MIDDY,
-  'production handler': `export * from './functions/token/handler.js';`,
+/** Each variant: its entry, esbuild options over the deployment's, the floor it is compared with. */
+const VARIANTS: Record<string, { contents: string; options?: BuildOptions; floor?: string }> = {
+  floor: { contents: FLOOR },
+  'floor + zod (classic)': { contents: FLOOR + ZOD_CLASSIC },
+  'floor + zod/mini': { contents: FLOOR + ZOD_MINI },
+  'floor + our schemas (zod/mini)': { contents: FLOOR + OUR_SCHEMAS },
+  'floor + powertools + middy': { contents: FLOOR + POWERTOOLS_MIDDY },
+  'floor + schemas + powertools + middy': { contents: FLOOR + OUR_SCHEMAS + POWERTOOLS_MIDDY },
+  'production handler': { contents: HANDLER },
+  // The same two bundles with identifiers mangled (esbuild's plain `minify`), which
+  // serverless.yml does not do: a larger source map for Node to parse at load.
+  'floor, identifiers mangled': { contents: FLOOR, options: { minify: true } },
+  'handler, identifiers mangled': {
+    contents: HANDLER,
+    options: { minify: true },
+    floor: 'floor, identifiers mangled',
+  },
 };
 
 const rounds = Number(process.argv[2] ?? 15);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cold-breakdown-'));
 try {
-  const files: { name: string; file: string; bytes: number; samples: number[] }[] = [];
-  for (const [index, [name, contents]] of Object.entries(VARIANTS).entries()) {
+  const files: { name: string; floor: string; file: string; bytes: number; samples: number[] }[] =
+    [];
+  for (const [index, [name, { contents, options, floor = 'floor' }]] of Object.entries(
+    VARIANTS,
+  ).entries()) {
     const file = path.join(dir, `variant-${index}.mjs`);
     await build({
       ...deploymentEsbuildOptions(),
@@ -57,24 +78,32 @@ try {
       stdin: { contents, resolveDir: ROOT, sourcefile: `variant-${index}.ts`, loader: 'ts' },
       outfile: file,
       logLevel: 'silent',
+      ...options,
     });
-    files.push({ name, file, bytes: readFileSync(file).length, samples: [] });
+    files.push({ name, floor, file, bytes: readFileSync(file).length, samples: [] });
   }
+  // A rotating order, as in cold-start.ts: drift on the machine hits every variant alike.
   for (let round = 0; round < rounds; round++) {
-    for (const variant of files) variant.samples.push(importMs(variant.file, COLD_ENV));
+    for (let step = 0; step < files.length; step++) {
+      const variant = files[(round + step) % files.length];
+      variant?.samples.push(importMs(variant.file, COLD_ENV));
+    }
   }
-  const floorMs = median(files[0]?.samples ?? []);
-  const rows = files.map(({ name, bytes, samples }) => {
-    const ms = median(samples);
+  const medianOf = (name: string) => median(files.find((f) => f.name === name)?.samples ?? []);
+  const rows = files.map(({ name, floor, bytes, samples }) => {
+    const [ms, floorMs] = [median(samples), medianOf(floor)];
     const delta = ms - floorMs;
     return [
       name,
       bytes.toLocaleString('en-US'),
       ms.toFixed(1),
       `${delta >= 0 ? '+' : ''}${delta.toFixed(1)}`,
+      (ms / floorMs).toFixed(2),
     ];
   });
-  process.stdout.write(`${table(['bundle', 'bytes', 'import ms', 'vs floor'], rows)}\n`);
+  process.stdout.write(
+    `${table(['bundle', 'bytes', 'import ms', 'vs its floor', 'ratio'], rows)}\n`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -66,7 +66,9 @@ const orgMap = z.pipe(
   }),
 );
 
-const claimName = (fallback: string) => withDefault(trimmedNonEmpty(), fallback);
+/** A claim name: one schema for every claim variable, each with its own default. */
+const claim = trimmedNonEmpty();
+const claimName = (fallback: string) => withDefault(claim, fallback);
 
 const secretIdTemplate = withDefault(z.string(), DEFAULTS.SECRET_ID_TEMPLATE).check(
   z.superRefine((value, ctx) => {
@@ -94,7 +96,7 @@ export const EnvSchema = z
     THOUGHTSPOT_TIMEOUT_MS: integer('THOUGHTSPOT_TIMEOUT_MS'),
     AUTO_CREATE_USERS: boolean(DEFAULTS.AUTO_CREATE_USERS),
     DISPLAY_NAME_CLAIM: claimName(DEFAULTS.DISPLAY_NAME_CLAIM),
-    GROUPS_CLAIM: z.optional(trimmedNonEmpty()),
+    GROUPS_CLAIM: z.optional(claim),
     // Parsed by loadConfig with the policy's own schema (policy-schema.ts).
     TOKEN_POLICY: z.optional(z.string()),
   })

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import english from 'zod/v4/locales/en.js';
+import englishLocale from 'zod/v4/locales/en.js';
 
 /**
  * Named helpers for what zod/mini's functional API makes awkward, so that schemas
@@ -41,8 +41,15 @@ export const integerFrom = (min: number, max: number) =>
 /** A string, trimmed, then at least one character long (classic `z.string().trim().min(1)`). */
 export const trimmedNonEmpty = () => z.string().check(z.trim(), z.minLength(1));
 
-/** zod's English messages, which classic zod installs globally and zod/mini leaves out. */
-const englishMessages = english().localeError;
+/**
+ * zod's English messages, which classic zod installs globally and zod/mini leaves
+ * out; made on the first failed check, since a valid input never needs them.
+ */
+let english: z.core.$ZodErrorMap | undefined;
+const englishMessages: z.core.$ZodErrorMap = (issue) => {
+  english ??= englishLocale().localeError;
+  return english(issue);
+};
 
 /**
  * `schema.safeParse(value)` with zod's English messages for every check that

@@ -1,7 +1,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../lib/config.js';
 import { createSecretKeys } from '../lib/secret-keys.js';
-import { createThoughtSpotClient } from '../lib/thoughtspot.js';
+// The token client alone: the admin client builds its schemas at load (see lib/thoughtspot.ts).
+import { createThoughtSpotClient } from '../lib/thoughtspot/token-client.js';
 import type { IssueTokenPorts } from './issue-token.js';
 
 /**

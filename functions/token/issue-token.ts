@@ -9,7 +9,7 @@ import {
   type MintedToken,
   type MintToken,
   TokenRejectedError,
-} from '../lib/thoughtspot.js';
+} from '../lib/thoughtspot/token-client.js';
 import type { TokenOptions } from './request.js';
 
 /**

@@ -5,7 +5,11 @@ import { headerValue } from '../lib/headers.js';
 import { parseJson } from '../lib/json.js';
 import { converted, integerFrom, safeParseInEnglish } from '../lib/zod-helpers.js';
 
-/** What each route accepts. Anything else, a username from a browser in particular, is a 400. */
+/**
+ * What each route accepts. Anything else, a username from a browser in particular, is a 400.
+ * Each route's schema is z.lazy: built on the route's first call, so a cold start builds
+ * only the one its first request needs.
+ */
 
 /** Bodies above this are refused before parsing (SPEC §3 "body too large"). */
 export const MAX_BODY_BYTES = 8 * 1024;
@@ -30,36 +34,42 @@ const optional = z.optional;
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 
 /** POST /token body. */
-export const BrowserBodySchema = z.strictObject({
-  org_id: optional(OrgId),
-  object_id: optional(ObjectId),
-  validity_time_in_sec: optional(Validity),
-});
+export const BrowserBodySchema = z.lazy(() =>
+  z.strictObject({
+    org_id: optional(OrgId),
+    object_id: optional(ObjectId),
+    validity_time_in_sec: optional(Validity),
+  }),
+);
 
 /** GET /token query string: the same fields, as text. */
-export const BrowserQuerySchema = z.strictObject({
-  org_id: digitsAs(OrgId),
-  object_id: optional(ObjectId),
-  validity_time_in_sec: digitsAs(Validity),
-});
+export const BrowserQuerySchema = z.lazy(() =>
+  z.strictObject({
+    org_id: digitsAs(OrgId),
+    object_id: optional(ObjectId),
+    validity_time_in_sec: digitsAs(Validity),
+  }),
+);
 
 /**
  * POST /backend/token body: the app's own backend (IAM-authorized) names the user.
  * Strings are taken verbatim (never trimmed); the username rule is identity.ts's.
  */
-export const BackendBodySchema = z.strictObject({
-  username: z.string(),
-  org_id: OrgId,
-  object_id: optional(ObjectId),
-  validity_time_in_sec: optional(Validity),
-  email: optional(text(3, 320)),
-  display_name: optional(text(1, 255)),
-  groups: optional(z.array(text(1, 255)).check(z.maxLength(200))),
-  // For an Org with a token policy (SPEC §7): values taken verbatim, as claims are.
-  attributes: optional(
-    z.record(text(1, 128), z.union([z.string(), z.array(z.string()).check(z.maxLength(200))])),
-  ),
-});
+export const BackendBodySchema = z.lazy(() =>
+  z.strictObject({
+    username: z.string(),
+    org_id: OrgId,
+    object_id: optional(ObjectId),
+    validity_time_in_sec: optional(Validity),
+    email: optional(text(3, 320)),
+    display_name: optional(text(1, 255)),
+    groups: optional(z.array(text(1, 255)).check(z.maxLength(200))),
+    // For an Org with a token policy (SPEC §7): values taken verbatim, as claims are.
+    attributes: optional(
+      z.record(text(1, 128), z.union([z.string(), z.array(z.string()).check(z.maxLength(200))])),
+    ),
+  }),
+);
 
 export type BackendBody = z.output<typeof BackendBodySchema>;
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ServiceError } from '../lib/errors.js';
 import { headerValue } from '../lib/headers.js';
-import type { MintedToken } from '../lib/thoughtspot.js';
+import type { MintedToken } from '../lib/thoughtspot/token-client.js';
 
 /** The service's response shapes (SPEC §3). Every response: Cache-Control: no-store. */
 
