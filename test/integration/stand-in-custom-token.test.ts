@@ -8,17 +8,13 @@ import {
   ServerConfiguration,
   ThoughtSpotRestApi,
 } from '@thoughtspot/rest-api-sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import {
-  startThoughtSpotStandIn,
-  type ThoughtSpotStandIn,
-} from '../../infra/local/thoughtspot-stand-in.js';
+import { useThoughtSpotStandIn } from './support/stand-in-clients.js';
 
 const CLUSTER_KEY = 'cluster-key-7d21c4';
-const ORG_ID = 5;
-const ORG_NAME = 'Acme';
-const ORG_KEY = 'org-key-5-a93e';
+/** The Org the tests mint for: its id, its name as the stand-in answers it, and its own key. */
+const ACME = { id: 5, name: 'Acme', key: 'org-key-5-a93e' } as const;
 const CUSTOM_PATH = '/api/rest/2.0/auth/token/custom';
 
 const AccessTokenSchema = z.strictObject({
@@ -37,7 +33,7 @@ const ErrorSchema = z.object({
 const customRequest = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   username: 'alice@example.com',
   secret_key: CLUSTER_KEY,
-  org_identifier: String(ORG_ID),
+  org_identifier: String(ACME.id),
   validity_time_in_sec: 300,
   persist_option: 'REPLACE',
   variable_values: [{ name: 'region', values: ['EMEA'] }],
@@ -47,21 +43,10 @@ const customRequest = (overrides: Record<string, unknown> = {}): Record<string, 
 });
 
 describe('ThoughtSpot stand-in: POST /api/rest/2.0/auth/token/custom', () => {
-  let ts: ThoughtSpotStandIn;
-
-  beforeAll(async () => {
-    ts = await startThoughtSpotStandIn({
-      clusterKey: CLUSTER_KEY,
-      orgKeys: { [ORG_ID]: ORG_KEY },
-      orgs: { [ORG_ID]: ORG_NAME, 7: 'Globex' },
-    });
-  });
-  afterAll(async () => {
-    await ts.close();
-  });
-  beforeEach(() => {
-    ts.clearFaults();
-    ts.resetCounters();
+  const ts = useThoughtSpotStandIn({
+    clusterKey: CLUSTER_KEY,
+    orgKeys: { [ACME.id]: ACME.key },
+    orgs: { [ACME.id]: ACME.name, 7: 'Globex' },
   });
 
   async function post(body: unknown, path = CUSTOM_PATH) {
@@ -89,23 +74,23 @@ describe('ThoughtSpot stand-in: POST /api/rest/2.0/auth/token/custom', () => {
 
   it('mints with the cluster key for any Org and an Org key for its own, answering an AccessToken with the Org and user', async () => {
     const withClusterKey = await mint(customRequest());
-    const withOrgKey = await mint(customRequest({ secret_key: ORG_KEY }));
+    const withOrgKey = await mint(customRequest({ secret_key: ACME.key }));
     const inPrimary = await mint(customRequest({ org_identifier: '0' }));
     const inUnlistedOrg = await mint(customRequest({ org_identifier: '42' }));
 
-    expect(withClusterKey.org).toEqual({ id: ORG_ID, name: ORG_NAME });
+    expect(withClusterKey.org).toEqual({ id: ACME.id, name: ACME.name });
     expect(withClusterKey.user.name).toBe('alice@example.com');
     expect(withClusterKey.expiration_time_in_millis - withClusterKey.creation_time_in_millis).toBe(
       300_000,
     );
-    expect(withOrgKey.org).toEqual({ id: ORG_ID, name: ORG_NAME });
+    expect(withOrgKey.org).toEqual({ id: ACME.id, name: ACME.name });
     expect(inPrimary.org).toEqual({ id: 0, name: 'Primary' });
     expect(inUnlistedOrg.org).toEqual({ id: 42, name: 'Org 42' });
     expect(new Set([withClusterKey, withOrgKey, inPrimary].map((t) => t.user.id)).size).toBe(1);
     expect(new Set([withClusterKey, withOrgKey].map((t) => t.id)).size).toBe(2);
     expect(ts.minted.map((m) => [m.kind, m.orgId, m.keyKind])).toEqual([
-      ['custom', ORG_ID, 'cluster'],
-      ['custom', ORG_ID, 'org'],
+      ['custom', ACME.id, 'cluster'],
+      ['custom', ACME.id, 'org'],
       ['custom', 0, 'cluster'],
       ['custom', 42, 'cluster'],
     ]);
@@ -119,13 +104,13 @@ describe('ThoughtSpot stand-in: POST /api/rest/2.0/auth/token/custom', () => {
     );
     const byName = await mint(customRequest({ username: 'bob', org_identifier: 'Globex' }));
     const orgKeyOnly = await mint(
-      customRequest({ secret_key: ORG_KEY, org_identifier: undefined }),
+      customRequest({ secret_key: ACME.key, org_identifier: undefined }),
     );
     const clusterKeyOnly = await mint(customRequest({ org_identifier: undefined }));
 
     expect(byName.user.id).toBe(JSON.parse(full.text).valid_for_user_id);
     expect(byName.org).toEqual({ id: 7, name: 'Globex' });
-    expect(orgKeyOnly.org).toEqual({ id: ORG_ID, name: ORG_NAME });
+    expect(orgKeyOnly.org).toEqual({ id: ACME.id, name: ACME.name });
     expect(clusterKeyOnly.org).toEqual({ id: 0, name: 'Primary' });
   });
 
@@ -155,7 +140,7 @@ describe('ThoughtSpot stand-in: POST /api/rest/2.0/auth/token/custom', () => {
     expect(ts.findToken(out.token)).toMatchObject({
       kind: 'custom',
       username: 'alice@example.com',
-      orgId: ORG_ID,
+      orgId: ACME.id,
       persistOption: 'APPEND',
       variableValues: request.variable_values,
       filterRules: request.filter_rules,
@@ -240,8 +225,8 @@ describe('ThoughtSpot stand-in: POST /api/rest/2.0/auth/token/custom', () => {
 
   it('answers a wrong key, or an Org key for another Org, with 401 code 10097 without echoing the key', async () => {
     const wrong = await refusal(customRequest({ secret_key: 'wrong-key-zzz' }));
-    const otherOrg = await refusal(customRequest({ secret_key: ORG_KEY, org_identifier: '7' }));
-    const primary = await refusal(customRequest({ secret_key: ORG_KEY, org_identifier: '0' }));
+    const otherOrg = await refusal(customRequest({ secret_key: ACME.key, org_identifier: '7' }));
+    const primary = await refusal(customRequest({ secret_key: ACME.key, org_identifier: '0' }));
 
     for (const answer of [wrong, otherOrg, primary]) {
       expect(answer).toMatchObject({ status: 401, code: 10097 });
@@ -250,15 +235,15 @@ describe('ThoughtSpot stand-in: POST /api/rest/2.0/auth/token/custom', () => {
   });
 
   it('answers 403 code 10023 for an Org with trusted auth disabled, whichever key', async () => {
-    ts.disableOrg(ORG_ID);
+    ts.disableOrg(ACME.id);
     try {
       expect(await refusal(customRequest())).toMatchObject({ status: 403, code: 10023 });
-      expect(await refusal(customRequest({ secret_key: ORG_KEY }))).toMatchObject({
+      expect(await refusal(customRequest({ secret_key: ACME.key }))).toMatchObject({
         status: 403,
         code: 10023,
       });
     } finally {
-      ts.enableOrg(ORG_ID);
+      ts.enableOrg(ACME.id);
     }
     await mint(customRequest());
   });
@@ -267,7 +252,7 @@ describe('ThoughtSpot stand-in: POST /api/rest/2.0/auth/token/custom', () => {
     ['no username', { username: undefined }],
     ['no secret_key', { secret_key: undefined }],
     ['a password besides the key', { password: 'pw' }],
-    ['org_identifier as a number', { org_identifier: ORG_ID }],
+    ['org_identifier as a number', { org_identifier: ACME.id }],
     ['an Org name the cluster does not know', { org_identifier: 'Initech' }],
     ['a number among the values', { variable_values: [{ name: 'region', values: [7] }] }],
     ['values that are not a list', { variable_values: [{ name: 'region', values: 'EMEA' }] }],
@@ -300,7 +285,7 @@ describe('ThoughtSpot stand-in: POST /api/rest/2.0/auth/token/custom', () => {
 
     const answer = await sdk.getCustomAccessToken(request);
 
-    expect(answer.org).toEqual({ id: ORG_ID, name: ORG_NAME });
+    expect(answer.org).toEqual({ id: ACME.id, name: ACME.name });
     expect(answer.user.name).toBe('alice@example.com');
     expect(ts.isValid(answer.token)).toBe(true);
     expect(ts.minted[0]?.variableValues).toEqual([{ name: 'region', values: ['EMEA'] }]);

@@ -3,27 +3,16 @@
 // values, read from the stand-in's own `/stand-in/session` and written as text.
 // The page's real script runs here against the real stand-in (support/embedded-page.ts);
 // the e2e tier runs the same page in Chromium.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startThoughtSpotStandIn,
-  type ThoughtSpotStandIn,
-} from '../../infra/local/thoughtspot-stand-in.js';
+import { describe, expect, it } from 'vitest';
 import { runEmbeddedPage } from './support/embedded-page.js';
+import { useThoughtSpotStandIn } from './support/stand-in-clients.js';
 
 const CLUSTER_KEY = 'cluster-key-page-51ab';
 const ORG_ID = 5;
 const HOSTILE = '<script>alert(1)</script>';
 
 describe('ThoughtSpot stand-in: the embedded page and /stand-in/session', () => {
-  let ts: ThoughtSpotStandIn;
-
-  beforeAll(async () => {
-    ts = await startThoughtSpotStandIn({ clusterKey: CLUSTER_KEY, orgs: { [ORG_ID]: 'Acme' } });
-  });
-  afterAll(async () => {
-    await ts.close();
-  });
-  beforeEach(() => ts.resetCounters());
+  const ts = useThoughtSpotStandIn({ clusterKey: CLUSTER_KEY, orgs: { [ORG_ID]: 'Acme' } });
 
   async function mintToken(kind: 'full' | 'custom', body: Record<string, unknown> = {}) {
     const response = await fetch(`${ts.url}/api/rest/2.0/auth/token/${kind}`, {

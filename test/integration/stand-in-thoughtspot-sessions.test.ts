@@ -1,27 +1,18 @@
 // The ThoughtSpot stand-in's session endpoints behave as the Visual Embed SDK expects of
 // a real cluster: bearer and cookie sessions from minted tokens, and CORS for the
 // embedding app's origin only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startThoughtSpotStandIn,
-  type ThoughtSpotStandIn,
-} from '../../infra/local/thoughtspot-stand-in.js';
+import { describe, expect, it } from 'vitest';
+import { startThoughtSpotStandIn } from '../../infra/local/thoughtspot-stand-in.js';
 import { ThoughtSpotTokenBodySchema } from '../support/thoughtspot-bodies.js';
+import { useThoughtSpotStandIn } from './support/stand-in-clients.js';
 import { tokenCalls } from './support/thoughtspot-token-calls.js';
 
 const CLUSTER_KEY = 'cluster-key-0f3c9a';
 const APP_ORIGIN = 'http://app.example.test';
 
 describe('ThoughtSpot stand-in session endpoints (Visual Embed SDK)', () => {
-  let ts: ThoughtSpotStandIn;
+  const ts = useThoughtSpotStandIn({ clusterKey: CLUSTER_KEY, corsOrigins: [APP_ORIGIN] });
   const { mint } = tokenCalls(() => ts.url);
-
-  beforeAll(async () => {
-    ts = await startThoughtSpotStandIn({ clusterKey: CLUSTER_KEY, corsOrigins: [APP_ORIGIN] });
-  });
-  afterAll(async () => {
-    await ts.close();
-  });
 
   const isActive = (headers: Record<string, string> = {}) =>
     fetch(`${ts.url}/callosum/v1/session/isactive`, { headers });

@@ -1,16 +1,13 @@
 // The ThoughtSpot stand-in's token endpoints behave like a real cluster's, through
 // Node's fetch over real sockets on 127.0.0.1: which key mints for which Org, the error
 // codes, what it records, and the faults a test can inject.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startThoughtSpotStandIn,
-  type ThoughtSpotStandIn,
-} from '../../infra/local/thoughtspot-stand-in.js';
+import { describe, expect, it } from 'vitest';
 import { rejection } from '../support/errors.js';
 import {
   ThoughtSpotErrorBodySchema,
   ThoughtSpotTokenBodySchema,
 } from '../support/thoughtspot-bodies.js';
+import { useThoughtSpotStandIn } from './support/stand-in-clients.js';
 import { tokenCalls } from './support/thoughtspot-token-calls.js';
 
 const CLUSTER_KEY = 'cluster-key-0f3c9a';
@@ -20,23 +17,12 @@ const APP_ORIGIN = 'http://app.example.test';
 const TOKEN_PATTERN = /^tsstandin-token-[0-9a-f]{24}$/;
 
 describe('ThoughtSpot stand-in token endpoints', () => {
-  let ts: ThoughtSpotStandIn;
+  const ts = useThoughtSpotStandIn({
+    clusterKey: CLUSTER_KEY,
+    orgKeys: { [ORG_ID]: ORG_KEY },
+    corsOrigins: [APP_ORIGIN],
+  });
   const { postToken, mint, expectError } = tokenCalls(() => ts.url);
-
-  beforeAll(async () => {
-    ts = await startThoughtSpotStandIn({
-      clusterKey: CLUSTER_KEY,
-      orgKeys: { [ORG_ID]: ORG_KEY },
-      corsOrigins: [APP_ORIGIN],
-    });
-  });
-  afterAll(async () => {
-    await ts.close();
-  });
-  beforeEach(() => {
-    ts.clearFaults();
-    ts.resetCounters();
-  });
 
   it('mints a FULL token with the cluster key for Org 0, a missing org_id, and any other Org', async () => {
     const org0 = await mint({ username: 'ana', secret_key: CLUSTER_KEY, org_id: 0 });

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/lib/config.js';
 import {
@@ -31,6 +33,20 @@ function context(params: Record<string, string | string[]> = {}, region = 'us-ea
     ),
   };
   return { resolveVariable: async (address: string) => variables[address] };
+}
+
+/** The Secrets Manager actions the rotation function's code sends (`new XCommand(` in functions/rotate). */
+function rotationCodeActions(): Set<string> {
+  const dir = path.join(import.meta.dirname, '../../functions/rotate');
+  const actions = new Set<string>();
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts'))) {
+    for (const [, command] of readFileSync(path.join(dir, file), 'utf8').matchAll(
+      /new (\w+)Command\(/g,
+    )) {
+      actions.add(`secretsmanager:${command}`);
+    }
+  }
+  return actions;
 }
 
 describe('iamStatements', () => {
@@ -97,20 +113,22 @@ describe('rotationIamStatements', () => {
     'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${resource}`,
   });
 
-  it('grants the four rotation actions on the Org prefix and GetSecretValue on the admin secret by name', async () => {
+  it('grants on the Org prefix exactly the Secrets Manager actions the rotation code sends, and GetSecretValue on the admin secret by name', async () => {
     const statements = await resolvers.rotationIamStatements(
       context({ secretIdTemplate: 'ts/prod/{orgId}', thoughtspotAdminSecretId: 'ts/admin' }),
     );
 
+    // Read off the code, so a new call without its grant (or a grant left behind) fails here.
+    expect([...rotationCodeActions()].sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+    ]);
     expect(statements).toEqual([
       {
         Effect: 'Allow',
-        Action: [
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:UpdateSecretVersionStage',
-        ],
+        Action: [...rotationCodeActions()].sort(),
         Resource: [arnOf('ts/prod/*')],
       },
       {

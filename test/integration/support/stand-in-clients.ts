@@ -1,10 +1,15 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import {
   type SecretsManagerStandIn,
   type SecretsManagerStandInOptions,
   startSecretsManagerStandIn,
 } from '../../../infra/local/secrets-manager-stand-in.js';
+import {
+  startThoughtSpotStandIn,
+  type ThoughtSpotStandIn,
+  type ThoughtSpotStandInOptions,
+} from '../../../infra/local/thoughtspot-stand-in.js';
 
 /**
  * The real SDK v3 client, pointed at a Secrets Manager stand-in (or, with no
@@ -50,4 +55,30 @@ export function useSecretsManagerStandIn(
       return get().client;
     },
   };
+}
+
+/**
+ * A ThoughtSpot stand-in for the enclosing describe: started before its tests, its
+ * faults and counters cleared before each test, closed after. The returned object
+ * reads through to the running stand-in.
+ */
+export function useThoughtSpotStandIn(options: ThoughtSpotStandInOptions): ThoughtSpotStandIn {
+  let started: ThoughtSpotStandIn | undefined;
+  beforeAll(async () => {
+    started = await startThoughtSpotStandIn(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  beforeEach(() => {
+    started?.clearFaults();
+    started?.resetCounters();
+  });
+  return new Proxy({} as ThoughtSpotStandIn, {
+    get(_target, key) {
+      if (!started) throw new Error('the stand-in runs only inside the describe that set it up');
+      const value: unknown = Reflect.get(started, key);
+      return typeof value === 'function' ? value.bind(started) : value;
+    },
+  });
 }
