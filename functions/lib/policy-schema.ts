@@ -83,80 +83,95 @@ const list = <Item extends z.core.SomeType>(item: Item) =>
 const isOrgKey = (key: string): boolean =>
   /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) <= MAX_ORG_ID;
 
-const PersistOptionSchema = z._default(
-  z.enum(['REPLACE', 'APPEND'], {
-    error: (issue) =>
-      issue.input === 'NONE' || issue.input === 'RESET'
-        ? `must be REPLACE or APPEND (${issue.input} cannot carry variable values)`
-        : 'must be REPLACE or APPEND',
-  }),
-  'REPLACE',
+// Each schema below is z.lazy, built when the first policy is parsed: a deployment
+// without TOKEN_POLICY never builds them, which keeps their zod work off its cold
+// start (bench/README.md).
+const PersistOptionSchema = z.lazy(() =>
+  z._default(
+    z.enum(['REPLACE', 'APPEND'], {
+      error: (issue) =>
+        issue.input === 'NONE' || issue.input === 'RESET'
+          ? `must be REPLACE or APPEND (${issue.input} cannot carry variable values)`
+          : 'must be REPLACE or APPEND',
+    }),
+    'REPLACE',
+  ),
 );
 
-const VariableSchema = strict({
-  name: name(),
-  claim: name(),
-  required: z._default(z.boolean({ error: 'must be true or false' }), false),
-});
+const VariableSchema = z.lazy(() =>
+  strict({
+    name: name(),
+    claim: name(),
+    required: z._default(z.boolean({ error: 'must be true or false' }), false),
+  }),
+);
 
 /** No `required` here: a rule whose claim is missing would filter nothing, so it always is. */
-const FilterRuleSchema = strict({
-  column_name: name(),
-  operator: z.enum(FILTER_OPERATORS, {
-    error: requiredOr(`must be one of ${FILTER_OPERATORS.join(', ')}`),
-  }),
-  claim: name(),
-});
-
-const AllValuesWhenSchema = strict({
-  claim: name(),
-  equals: name().check(
-    z.refine((value) => !isWildcardAll(value), {
-      error: `must not be ${WILDCARD_ALL} (a claim holding it is always denied)`,
+const FilterRuleSchema = z.lazy(() =>
+  strict({
+    column_name: name(),
+    operator: z.enum(FILTER_OPERATORS, {
+      error: requiredOr(`must be one of ${FILTER_OPERATORS.join(', ')}`),
     }),
-    z.refine((value) => !looksLikeList(value), {
-      error: 'must not look like a list ("[...]"): a list claim never matches',
-    }),
-  ),
-});
-
-const OrgPolicySchema = strict({
-  persist_option: PersistOptionSchema,
-  variables: z.optional(list(VariableSchema)),
-  filter_rules: z.optional(list(FilterRuleSchema)),
-  all_values_when: z.optional(AllValuesWhenSchema),
-}).check(
-  z.refine((policy) => (policy.variables?.length ?? 0) + (policy.filter_rules?.length ?? 0) > 0, {
-    error: 'must have at least one variable or filter rule',
-  }),
-  z.superRefine((policy, ctx) => {
-    // Two variables of one name would send ThoughtSpot two answers to one question.
-    const first = new Map<string, number>();
-    for (const [index, variable] of (policy.variables ?? []).entries()) {
-      const earlier = first.get(variable.name);
-      if (earlier === undefined) first.set(variable.name, index);
-      else {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['variables', index, 'name'],
-          message: `must differ from variables.${earlier}.name`,
-        });
-      }
-    }
+    claim: name(),
   }),
 );
 
-export const TokenPolicySchema = strict({
-  default: z.optional(OrgPolicySchema),
-  orgs: z.optional(
-    z.record(z.string().check(z.refine(isOrgKey)), OrgPolicySchema, {
-      error: (issue) =>
-        issue.code === 'invalid_key'
-          ? `must be an Org id: an integer from 0 to ${MAX_ORG_ID}, without leading zeros`
-          : requiredOr('must be an object of Org id to policy')(issue),
+const AllValuesWhenSchema = z.lazy(() =>
+  strict({
+    claim: name(),
+    equals: name().check(
+      z.refine((value) => !isWildcardAll(value), {
+        error: `must not be ${WILDCARD_ALL} (a claim holding it is always denied)`,
+      }),
+      z.refine((value) => !looksLikeList(value), {
+        error: 'must not look like a list ("[...]"): a list claim never matches',
+      }),
+    ),
+  }),
+);
+
+const OrgPolicySchema = z.lazy(() =>
+  strict({
+    persist_option: PersistOptionSchema,
+    variables: z.optional(list(VariableSchema)),
+    filter_rules: z.optional(list(FilterRuleSchema)),
+    all_values_when: z.optional(AllValuesWhenSchema),
+  }).check(
+    z.refine((policy) => (policy.variables?.length ?? 0) + (policy.filter_rules?.length ?? 0) > 0, {
+      error: 'must have at least one variable or filter rule',
+    }),
+    z.superRefine((policy, ctx) => {
+      // Two variables of one name would send ThoughtSpot two answers to one question.
+      const first = new Map<string, number>();
+      for (const [index, variable] of (policy.variables ?? []).entries()) {
+        const earlier = first.get(variable.name);
+        if (earlier === undefined) first.set(variable.name, index);
+        else {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['variables', index, 'name'],
+            message: `must differ from variables.${earlier}.name`,
+          });
+        }
+      }
     }),
   ),
-});
+);
+
+export const TokenPolicySchema = z.lazy(() =>
+  strict({
+    default: z.optional(OrgPolicySchema),
+    orgs: z.optional(
+      z.record(z.string().check(z.refine(isOrgKey)), OrgPolicySchema, {
+        error: (issue) =>
+          issue.code === 'invalid_key'
+            ? `must be an Org id: an integer from 0 to ${MAX_ORG_ID}, without leading zeros`
+            : requiredOr('must be an object of Org id to policy')(issue),
+      }),
+    ),
+  }),
+);
 
 export type TokenPolicy = z.output<typeof TokenPolicySchema>;
 export type OrgPolicy = z.output<typeof OrgPolicySchema>;

@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
 import { ConfigError, loadConfig } from '../lib/config.js';
 import { ROTATION_DEFAULTS } from '../lib/config-rules.cjs';
+import { optional, readVariables, type Variable, withDefault } from '../lib/env-variables.js';
 import { usernameProblem } from '../lib/username.js';
 
 /**
@@ -15,21 +15,16 @@ export const DEFAULT_ADMIN_SECRET_ID = ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRE
 /** A Secrets Manager secret name (letters, digits, /_+=.@-) or an ARN (adds ':'). */
 const SECRET_ID = /^[\w/+=.@:-]{1,2048}$/;
 
-export const RotationEnvSchema = z.object({
-  THOUGHTSPOT_ADMIN_SECRET_ID: z._default(
-    z.string().check(z.regex(SECRET_ID, 'must be a Secrets Manager secret name or ARN')),
-    DEFAULT_ADMIN_SECRET_ID,
+/** The rotation function's own variables; exported for the README drift test. */
+export const ROTATION_ENV_VARIABLES = {
+  THOUGHTSPOT_ADMIN_SECRET_ID: withDefault(DEFAULT_ADMIN_SECRET_ID, (text, refuse) =>
+    SECRET_ID.test(text) ? text : refuse('must be a Secrets Manager secret name or ARN'),
   ),
-  ROTATION_TEST_USER: z.optional(
-    z.string().check(
-      z.superRefine((value, ctx) => {
-        const problem = usernameProblem(value);
-        if (problem !== undefined)
-          ctx.issues.push({ code: 'custom', message: problem, input: value });
-      }),
-    ),
-  ),
-});
+  ROTATION_TEST_USER: optional((text, refuse) => {
+    const problem = usernameProblem(text);
+    return problem === undefined ? text : refuse(problem);
+  }),
+} satisfies Record<string, Variable<unknown>>;
 
 export interface RotationConfig {
   thoughtSpotHost: string;
@@ -42,14 +37,8 @@ export interface RotationConfig {
 
 /** Parses the environment; throws a ConfigError naming every bad variable. */
 export function loadRotationConfig(env: Record<string, string | undefined>): RotationConfig {
-  // Empty strings mean "unset", as for loadConfig.
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const own = RotationEnvSchema.safeParse(present);
-  const problems = (own.error?.issues ?? []).map(
-    (issue) => `${String(issue.path[0])} ${issue.message}`,
-  );
+  const own = readVariables(ROTATION_ENV_VARIABLES, env);
+  const problems = own.problems;
   let shared: ReturnType<typeof loadConfig> | undefined;
   try {
     shared = loadConfig(env);
@@ -57,14 +46,14 @@ export function loadRotationConfig(env: Record<string, string | undefined>): Rot
     if (!(error instanceof ConfigError)) throw error;
     problems.unshift(error.message.replace(/^Invalid configuration: /, ''));
   }
-  if (!shared || !own.success) {
+  if (!shared || !own.values) {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   return {
     thoughtSpotHost: shared.thoughtSpotHost,
     secretIdTemplate: shared.secretIdTemplate,
     thoughtSpotTimeoutMs: shared.thoughtSpotTimeoutMs,
-    adminSecretId: own.data.THOUGHTSPOT_ADMIN_SECRET_ID,
-    rotationTestUser: own.data.ROTATION_TEST_USER,
+    adminSecretId: own.values.THOUGHTSPOT_ADMIN_SECRET_ID,
+    rotationTestUser: own.values.ROTATION_TEST_USER,
   };
 }

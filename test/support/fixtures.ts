@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Config, type EnvSchema, loadConfig } from '../../functions/lib/config.js';
+import { type Config, type ENV_VARIABLES, loadConfig } from '../../functions/lib/config.js';
 import { callerFromJwt } from '../../functions/lib/identity.js';
 
 /**
@@ -14,8 +14,8 @@ export const TEST_THOUGHTSPOT_HOST = 'https://tenant.thoughtspot.test';
 export const fakeKey = (label: string): string =>
   `TESTKEY-${label}-${randomBytes(8).toString('hex')}`;
 
-/** Environment strings for the function, by the names its schema reads (SPEC §4). */
-export type FunctionEnv = { [Name in keyof typeof EnvSchema.shape]?: string };
+/** Environment strings for the function, by the names it reads (SPEC §4). */
+export type FunctionEnv = { [Name in keyof typeof ENV_VARIABLES]?: string };
 
 /** A Config built the way the handler builds it: through loadConfig, from environment strings. */
 export const testConfig = (overrides: FunctionEnv = {}): Config =>

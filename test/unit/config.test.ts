@@ -147,6 +147,12 @@ describe('loadConfig', () => {
       },
     );
 
+    it.each(['{"": 5}', `{"acme": ${MAX_ORG_ID + 1}}`])('refuses %s', (orgMap) => {
+      expect(configError({ THOUGHTSPOT_HOST: HOST, ORG_MAP: orgMap })).toMatch(
+        /ORG_MAP must map Org names to integer Org ids from 0 to 2147483647/,
+      );
+    });
+
     it('accepts large Org ids', () => {
       expect(loadConfig({ THOUGHTSPOT_HOST: HOST, ORG_MAP: '{"big": 583464508}' }).orgMap).toEqual({
         big: 583464508,
@@ -263,6 +269,20 @@ describe('loadConfig', () => {
     expect(message).toMatch(/THOUGHTSPOT_HOST/);
     expect(message).toMatch(/AUTO_CREATE_USERS/);
     expect(message).toMatch(/SECRET_CACHE_TTL_SECONDS/);
+  });
+
+  it.each([
+    ['USERNAME_CLAIM', 'usernameClaim'],
+    ['ORG_CLAIM', 'orgClaim'],
+    ['DISPLAY_NAME_CLAIM', 'displayNameClaim'],
+    ['GROUPS_CLAIM', 'groupsClaim'],
+  ])('refuses a blank %s and trims a set one', (name, field) => {
+    expect(configError({ THOUGHTSPOT_HOST: HOST, [name]: '   ' })).toMatch(
+      new RegExp(`${name} must not be blank`),
+    );
+    expect(loadConfig({ THOUGHTSPOT_HOST: HOST, [name]: ' sub ' })).toMatchObject({
+      [field]: 'sub',
+    });
   });
 
   it('ignores variables it does not know', () => {

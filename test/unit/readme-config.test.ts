@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
-import { EnvSchema } from '../../functions/lib/config.js';
-import { RotationEnvSchema } from '../../functions/rotate/config.js';
+import { ENV_VARIABLES } from '../../functions/lib/config.js';
+import type { Variable } from '../../functions/lib/env-variables.js';
+import { ROTATION_ENV_VARIABLES } from '../../functions/rotate/config.js';
 
-// The README's configuration table is what operators read; the schema is what the
-// function enforces. This test keeps them from drifting apart.
+// The README's configuration table is what operators read; the variable tables are
+// what the functions read. This test keeps them from drifting apart.
 
 const README = new URL('../../README.md', import.meta.url);
 
@@ -37,22 +37,13 @@ function readmeRows(): Row[] {
   return rows;
 }
 
-/** Every variable of both functions' schemas with its default as the README writes it. */
+/** Every variable both functions read, with its default as the README writes it. */
 function schemaDefaults(): Record<string, string> {
-  return { ...defaultsOf(EnvSchema), ...defaultsOf(RotationEnvSchema) };
+  return { ...defaultsOf(ENV_VARIABLES), ...defaultsOf(ROTATION_ENV_VARIABLES) };
 }
 
-function defaultsOf(envSchema: z.core.$ZodType): Record<string, string> {
-  const schema = z.toJSONSchema(envSchema, { io: 'input', unrepresentable: 'any' });
-  const required = new Set(schema.required ?? []);
-  return Object.fromEntries(
-    Object.entries(schema.properties ?? {}).map(([variable, property]) => {
-      const fallback = typeof property === 'object' ? property.default : undefined;
-      if (fallback !== undefined) return [variable, String(fallback)];
-      return [variable, required.has(variable) ? 'required' : 'unset'];
-    }),
-  );
-}
+const defaultsOf = (variables: Record<string, Variable<unknown>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.shown]));
 
 describe("README's configuration table", () => {
   it('lists every variable of the schema, and only those, with its default', () => {

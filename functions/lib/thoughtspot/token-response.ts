@@ -16,13 +16,18 @@ const TokenResponseSchema = z.object({
   valid_for_username: z.string(),
 });
 
-/** ThoughtSpot's `AccessToken` answer of /auth/token/custom: Org and user are objects here. */
-const AccessTokenSchema = z.object({
-  token: z.string().check(z.minLength(1)),
-  expiration_time_in_millis: z.number().check(z.positive()),
-  org: z.object({ id: z.int() }),
-  user: z.object({ name: z.string() }),
-});
+/**
+ * ThoughtSpot's `AccessToken` answer of /auth/token/custom: Org and user are objects here.
+ * Built on the first custom token (z.lazy): without TOKEN_POLICY there is none.
+ */
+const AccessTokenSchema = z.lazy(() =>
+  z.object({
+    token: z.string().check(z.minLength(1)),
+    expiration_time_in_millis: z.number().check(z.positive()),
+    org: z.object({ id: z.int() }),
+    user: z.object({ name: z.string() }),
+  }),
+);
 
 export interface CheckedToken {
   token: string;
