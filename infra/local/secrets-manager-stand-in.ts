@@ -65,6 +65,8 @@ export interface SecretsManagerStandInOptions {
 export interface SecretsManagerStandIn extends ListeningServer {
   setSecret(name: string, value: string): void;
   removeSecret(name: string): void;
+  /** Back to the secrets it started with (their first version), every other one gone. */
+  resetSecrets(): void;
   /** Every request in arrival order, faulted ones included. */
   readonly calls: readonly SecretsManagerCall[];
   callCount(operation?: string, secretId?: string): number;
@@ -91,7 +93,10 @@ export async function startSecretsManagerStandIn(
   options: SecretsManagerStandInOptions = {},
 ): Promise<SecretsManagerStandIn> {
   const store = new SecretsStore(options.rotationFunctions);
-  for (const [name, value] of Object.entries(options.secrets ?? {})) store.set(name, value);
+  const setInitialSecrets = () => {
+    for (const [name, value] of Object.entries(options.secrets ?? {})) store.set(name, value);
+  };
+  setInitialSecrets();
   const calls: SecretsManagerCall[] = [];
   const faults = new FaultSlot();
 
@@ -135,6 +140,10 @@ export async function startSecretsManagerStandIn(
     calls,
     setSecret: (name, value) => store.set(name, value),
     removeSecret: (name) => store.remove(name),
+    resetSecrets: () => {
+      store.clear();
+      setInitialSecrets();
+    },
     callCount: (operation, secretId) =>
       calls.filter(
         (call) =>

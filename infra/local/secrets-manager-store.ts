@@ -48,6 +48,11 @@ export class SecretsStore {
     this.secrets.delete(name);
   }
 
+  /** Test helper: forgets every secret. */
+  clear(): void {
+    this.secrets.clear();
+  }
+
   /** Runs one operation; throws AwsError for anything the real service would reject. */
   execute(operation: string, input: unknown): Record<string, unknown> {
     switch (operation) {

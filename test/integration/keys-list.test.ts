@@ -32,7 +32,7 @@ describe('keys list', () => {
     expect(org22).toMatch(/^22\s.*\sscheduled for deletion on \S+$/);
     expect(run.stdout).not.toContain('another-app');
     expect(run.stdout).not.toContain('org/staging');
-    expect(run.stderr).toContain('1 other secret(s)');
+    expect(run.stderr).toMatch(/(^|\D)1 other secret\(s\)/);
     expect(sm.callCount('GetSecretValue')).toBe(0);
   });
 

@@ -19,14 +19,14 @@ import {
   type Template,
   tokenFunction,
 } from './cloudformation.js';
+import { SERVICE } from './expected.js';
 import { DEFAULT_PACKAGE_DIR, PROD_PARAMS } from './packaging.js';
 
 // The rotation function's deployment (SPEC §6, AWS-AND-ABAC-FACTS §1.5, §1.7): its own
 // least-privilege role, Secrets Manager's permission to invoke it, its ARN as an
 // output, and the EventBridge rule on failed rotations. Its Lambda Errors alarm is
-// checked with the other alarms (template.test.ts), its dashboard in dashboard.test.ts.
+// checked with the other alarms (template-iam-alarms.test.ts), its dashboard in dashboard.test.ts.
 
-const SERVICE = 'thoughtspot-token-service';
 const PREFIX = secretNamePrefix(DEFAULTS.SECRET_ID_TEMPLATE);
 const ARN_START = `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:`;
 const ORG_SECRETS = { 'Fn::Sub': `${ARN_START}${PREFIX}*` };

@@ -4,87 +4,29 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  DEFAULTS,
   LAMBDA_TIMEOUT_SECONDS,
   SECRET_LOOKUP_BUDGET_MS,
-  secretNamePrefix,
 } from '../../functions/lib/config-rules.cjs';
 import { listZip, readZipEntry } from '../../infra/serverless/package-zip.js';
 import {
-  AlarmSchema,
   AuthorizerSchema,
-  allStrings,
   HttpApiSchema,
-  hasAlarmTopic,
   LogGroupSchema,
   loadTemplate,
   RouteSchema,
   resource,
   resourcesOfType,
-  roleStatements,
   rotateFunction,
   StageSchema,
-  subOrString,
   type Template,
   tokenFunction,
 } from './cloudformation.js';
-import { DEFAULT_PACKAGE_DIR, PROD_PARAMS, PROD_REGION } from './packaging.js';
+import { NAMESPACE, SERVICE, SPEC_DEFAULTS } from './expected.js';
+import { DEFAULT_PACKAGE_DIR } from './packaging.js';
 
-// The packages were built by global-setup.ts: `npm run package` (dev stage,
-// defaults) into .serverless/, and a prod variant with every param given.
+// The dev package: its files, the functions, the HTTP API and the zips.
 
-const SERVICE = 'thoughtspot-token-service';
-const NAMESPACE = 'ThoughtSpotTokenService';
 const API_GATEWAY_INTEGRATION_LIMIT_SECONDS = 30;
-
-/** SPEC §4: every variable with its default (THOUGHTSPOT_HOST has none). */
-const SPEC_DEFAULTS = {
-  ...DEFAULTS,
-  GROUPS_CLAIM: '', // unset: the function treats '' as absent
-};
-
-const SECRET_ARN = {
-  'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretNamePrefix(DEFAULTS.SECRET_ID_TEMPLATE)}*`,
-};
-
-/** The token function's Secrets Manager actions: DescribeSecret shows a rotation in progress (SPEC §5). */
-const TOKEN_SECRET_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
-
-/**
- * Alarm logical id → metric it watches: a Lambda metric of a function, or the service's
- * Errors with a code (the `service` dimension is checked separately).
- */
-const EXPECTED_ALARMS = {
-  TokenFunctionErrorsAlarm: {
-    namespace: 'AWS/Lambda',
-    metric: 'Errors',
-    fn: 'TokenLambdaFunction',
-  },
-  TokenFunctionThrottlesAlarm: {
-    namespace: 'AWS/Lambda',
-    metric: 'Throttles',
-    fn: 'TokenLambdaFunction',
-  },
-  RotateFunctionErrorsAlarm: {
-    namespace: 'AWS/Lambda',
-    metric: 'Errors',
-    fn: 'RotateLambdaFunction',
-  },
-  SecretKeyRejectedAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'secret_key_rejected' },
-  SecretUnavailableAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'secret_unavailable' },
-  ThoughtSpotErrorsAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'thoughtspot_error' },
-  ThoughtSpotTimeoutsAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'thoughtspot_timeout' },
-  ThoughtSpotRateLimitedAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'rate_limited' },
-  PolicyDeniedAlarm: { namespace: NAMESPACE, metric: 'Errors', code: 'policy_denied' },
-} as const;
-
-/** Strings that would be a credential if they ever reached the template. */
-const CREDENTIAL_PATTERNS = [
-  /\bA(KI|SI)A[0-9A-Z]{16}\b/, // AWS access key id
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i, // ThoughtSpot secret keys are UUIDs
-  /secret_key"?\s*[:=]/i,
-];
 
 describe('npm run package (dev stage, default params)', () => {
   let template: Template;
@@ -216,130 +158,6 @@ describe('npm run package (dev stage, default params)', () => {
     });
   });
 
-  describe('IAM', () => {
-    it('grants the token function GetSecretValue and DescribeSecret on the secret prefix and only the log statements besides', () => {
-      const statements = roleStatements(template);
-      const logGroupArn = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${SERVICE}-dev*`;
-
-      expect(statements).toEqual([
-        {
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:TagResource'],
-          Resource: [{ 'Fn::Sub': `${logGroupArn}:*` }],
-        },
-        {
-          Effect: 'Allow',
-          Action: ['logs:PutLogEvents'],
-          Resource: [{ 'Fn::Sub': `${logGroupArn}:*:*` }],
-        },
-        { Effect: 'Allow', Action: TOKEN_SECRET_ACTIONS, Resource: [SECRET_ARN] },
-      ]);
-    });
-
-    it('derives the secret ARN prefix from SECRET_ID_TEMPLATE', () => {
-      const template_ = tokenFunction(template).Environment.Variables.SECRET_ID_TEMPLATE;
-      const granted = roleStatements(template)
-        .filter((statement) => statement.Action.includes('secretsmanager:GetSecretValue'))
-        .flatMap((statement) => statement.Resource.map(subOrString));
-
-      expect(template_).toBeDefined();
-      const prefix = secretNamePrefix(template_ ?? '');
-      expect(granted).toEqual([expect.stringMatching(/:secret:[^*]+\*$/)]);
-      expect(granted[0]?.endsWith(`:secret:${prefix}*`)).toBe(true);
-    });
-
-    it('has no kms statement without secretsKmsKeyArn', () => {
-      const actions = roleStatements(template).flatMap((statement) => statement.Action);
-
-      expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
-    });
-
-    it('creates no other IAM resource than the two roles, and no managed policy', () => {
-      const iamResources = Object.entries(template.Resources)
-        .filter(([, found]) => found.Type.startsWith('AWS::IAM::'))
-        .map(([logicalId]) => logicalId);
-
-      expect(iamResources.sort()).toEqual(['IamRoleLambdaExecution', 'RotateRole']);
-      for (const logicalId of iamResources) {
-        expect(template.Resources[logicalId]?.Properties.ManagedPolicyArns).toBeUndefined();
-      }
-    });
-
-    it('never grants on a bare * resource', () => {
-      const resources = roleStatements(template).flatMap((statement) =>
-        statement.Resource.map(subOrString),
-      );
-
-      for (const arn of resources) {
-        expect(arn).toMatch(/^arn:\$\{AWS::Partition\}:(logs|secretsmanager):/);
-        expect(arn).not.toBe('*');
-      }
-    });
-  });
-
-  describe('alarms', () => {
-    it('watch Lambda errors and throttles and the service Errors by code', () => {
-      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm', AlarmSchema);
-      const serviceName = tokenFunction(template).Environment.Variables.POWERTOOLS_SERVICE_NAME;
-
-      expect([...alarms.keys()].sort()).toEqual(Object.keys(EXPECTED_ALARMS).sort());
-      for (const [logicalId, expected] of Object.entries(EXPECTED_ALARMS)) {
-        const alarm = alarms.get(logicalId);
-        const dimensions =
-          'code' in expected
-            ? [
-                { Name: 'service', Value: serviceName },
-                { Name: 'code', Value: expected.code },
-              ]
-            : [{ Name: 'FunctionName', Value: { Ref: expected.fn } }];
-
-        expect(alarm, logicalId).toMatchObject({
-          Namespace: expected.namespace,
-          MetricName: expected.metric,
-          Dimensions: dimensions,
-          Statistic: 'Sum',
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-          TreatMissingData: 'notBreaching',
-        });
-      }
-    });
-
-    it('page on the first rejected key, unavailable secret, Lambda error or throttle', () => {
-      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm', AlarmSchema);
-
-      for (const logicalId of [
-        'SecretKeyRejectedAlarm',
-        'SecretUnavailableAlarm',
-        'TokenFunctionErrorsAlarm',
-        'TokenFunctionThrottlesAlarm',
-        'RotateFunctionErrorsAlarm',
-      ]) {
-        expect(alarms.get(logicalId)?.Threshold, logicalId).toBe(1);
-      }
-    });
-
-    it('notify nobody when alarmTopicArn is unset', () => {
-      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm', AlarmSchema);
-
-      expect(hasAlarmTopic(template)).toBe(false);
-      for (const alarm of alarms.values()) {
-        const actions = {
-          'Fn::If': ['HasAlarmTopic', [expect.any(String)], { Ref: 'AWS::NoValue' }],
-        };
-        expect(alarm.AlarmActions).toEqual(actions);
-        expect(alarm.OKActions).toEqual(actions);
-      }
-    });
-  });
-
-  it('holds no secret-looking value', () => {
-    const strings = allStrings(template);
-
-    for (const pattern of CREDENTIAL_PATTERNS) {
-      expect(strings.filter((value) => pattern.test(value))).toEqual([]);
-    }
-  });
-
   describe.each([
     ['token', tokenFunction],
     ['rotate', rotateFunction],
@@ -413,88 +231,5 @@ describe('npm run package (dev stage, default params)', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
-  });
-});
-
-describe('serverless package --stage prod with every param given', () => {
-  let template: Template;
-
-  beforeAll(() => {
-    template = loadTemplate(inject('prodPackageDir'));
-  });
-
-  it('wires the params into the environment, the authorizer and CORS', () => {
-    const env = tokenFunction(template).Environment.Variables;
-    const authorizer = resource(
-      template,
-      'HttpApiAuthorizerAppJwt',
-      'AWS::ApiGatewayV2::Authorizer',
-      AuthorizerSchema,
-    );
-    const api = resource(template, 'HttpApi', 'AWS::ApiGatewayV2::Api', HttpApiSchema);
-
-    expect(env).toMatchObject({
-      ...SPEC_DEFAULTS,
-      THOUGHTSPOT_HOST: PROD_PARAMS.thoughtspotHost,
-      POWERTOOLS_SERVICE_NAME: `${SERVICE}-prod`,
-    });
-    expect(authorizer.JwtConfiguration).toEqual({
-      Issuer: PROD_PARAMS.jwtIssuerUrl,
-      Audience: [PROD_PARAMS.jwtAudience],
-    });
-    expect(api.CorsConfiguration.AllowOrigins).toEqual(PROD_PARAMS.corsAllowedOrigins.split(','));
-  });
-
-  it('grants kms:Decrypt on the key from secretsKmsKeyArn, only via Secrets Manager', () => {
-    const statements = roleStatements(template);
-
-    expect(statements.filter((statement) => !statement.Action[0]?.startsWith('logs:'))).toEqual([
-      { Effect: 'Allow', Action: TOKEN_SECRET_ACTIONS, Resource: [SECRET_ARN] },
-      {
-        Effect: 'Allow',
-        Action: ['kms:Decrypt'],
-        Resource: [PROD_PARAMS.secretsKmsKeyArn],
-        Condition: {
-          StringEquals: {
-            'kms:ViaService': { 'Fn::Sub': `secretsmanager.\${AWS::Region}.amazonaws.com` },
-          },
-        },
-      },
-    ]);
-  });
-
-  it('keeps logs 90 days', () => {
-    const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup', LogGroupSchema);
-
-    expect([...logGroups.values()].map((group) => group.RetentionInDays)).toEqual([90, 90, 90]);
-  });
-
-  it('sends alarm and OK notifications to alarmTopicArn', () => {
-    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm', AlarmSchema);
-
-    expect(hasAlarmTopic(template)).toBe(true);
-    for (const alarm of alarms.values()) {
-      const actions = {
-        'Fn::If': ['HasAlarmTopic', [PROD_PARAMS.alarmTopicArn], { Ref: 'AWS::NoValue' }],
-      };
-      expect(alarm.AlarmActions).toEqual(actions);
-      expect(alarm.OKActions).toEqual(actions);
-    }
-  });
-
-  it('holds no secret-looking value besides the KMS key id', () => {
-    const strings = allStrings(template).filter((value) => value !== PROD_PARAMS.secretsKmsKeyArn);
-
-    for (const pattern of CREDENTIAL_PATTERNS) {
-      expect(strings.filter((value) => pattern.test(value))).toEqual([]);
-    }
-  });
-
-  it(`deploys to the --region given (${PROD_REGION})`, () => {
-    const state = JSON.parse(
-      readFileSync(path.join(inject('prodPackageDir'), 'serverless-state.json'), 'utf8'),
-    );
-
-    expect(state).toMatchObject({ service: { provider: { region: PROD_REGION, stage: 'prod' } } });
   });
 });

@@ -96,7 +96,9 @@ export function useKeysCliStandIns(): void {
     rmSync(workDir, { recursive: true, force: true });
   });
 
+  // Every test starts from the same secrets, so none depends on what an earlier one stored.
   beforeEach(() => {
+    sm.resetSecrets();
     sm.resetCalls();
     sm.setFault(undefined);
     ts.resetCounters();
