@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeSelfSignedCertificate } from '../infra/local/certificate.js';
 import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
 import type { BothStandIns } from '../infra/local/stand-ins.js';
 import { isEntryPoint, reply, runChild } from './child.js';
@@ -89,37 +89,9 @@ export async function sequentialConnections(
   }
 }
 
-/** A self-signed certificate for 127.0.0.1, valid one day, in `dir`; undefined without openssl. */
-export function makeCertificate(dir: string): { keyFile: string; certFile: string } | undefined {
-  const keyFile = path.join(dir, 'key.pem');
-  const certFile = path.join(dir, 'cert.pem');
-  const result = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-days',
-      '1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { encoding: 'utf8' },
-  );
-  return result.status === 0 ? { keyFile, certFile } : undefined;
-}
-
 /** Runs the HTTPS variant in a child that trusts the certificate from its start. */
 export function tlsConnections(requests: number, certDir: string): ConnectionResult | undefined {
-  const files = makeCertificate(certDir);
+  const files = writeSelfSignedCertificate(certDir);
   if (!files) return undefined;
   return runChild<ConnectionResult>('connections.ts', [String(requests), certDir], {
     NODE_EXTRA_CA_CERTS: files.certFile,

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../infra/local/certificate.js';
 import { type DemoApp, demoPageUrl } from '../../infra/local/demo-app.js';
 import type { AuthMode } from '../../infra/local/demo-page.js';
 import { type DevKeys, generateDevKeys } from '../../infra/local/dev-keys.js';
@@ -10,7 +11,6 @@ import {
   LOCAL_JWT_ISSUER,
 } from '../../infra/local/local-settings.js';
 import type { ThoughtSpotStandIn } from '../../infra/local/thoughtspot-stand-in.js';
-import { selfSignedCertificate } from '../support/certificate.js';
 import { launchChromium, launchWithThirdPartyCookies } from './support/browser.js';
 import { freeServicePorts } from './support/service-ports.js';
 

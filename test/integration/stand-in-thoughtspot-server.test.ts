@@ -4,8 +4,8 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../infra/local/certificate.js';
 import { startThoughtSpotStandIn } from '../../infra/local/thoughtspot-stand-in.js';
-import { selfSignedCertificate } from '../support/certificate.js';
 import { rejection } from '../support/errors.js';
 import { waitFor } from './support/wait-for.js';
 
