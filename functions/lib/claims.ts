@@ -67,7 +67,15 @@ export function readClaimValue(claims: Claims, name: string): ClaimValue {
   return text === undefined ? WRONG_TYPE : { kind: 'value', value: text };
 }
 
-export function readClaimList(claims: Claims, name: string): ClaimList {
+/**
+ * `textLists: false` is for claims that arrive as JSON values (the backend's `attributes`):
+ * a string is then one value, even one that looks like "[...]"; only a real array is a list.
+ */
+export function readClaimList(
+  claims: Claims,
+  name: string,
+  { textLists = true }: { textLists?: boolean } = {},
+): ClaimList {
   const value = Object.hasOwn(claims, name) ? claims[name] : undefined;
   if (value === undefined || value === null) return ABSENT;
   if (Array.isArray(value)) {
@@ -77,6 +85,6 @@ export function readClaimList(claims: Claims, name: string): ClaimList {
   const text = scalarText(value);
   if (text === undefined) return WRONG_TYPE;
   if (text === '') return { kind: 'values', values: [] };
-  if (!looksLikeList(text)) return { kind: 'values', values: [text] };
+  if (!textLists || !looksLikeList(text)) return { kind: 'values', values: [text] };
   return { kind: 'values', values: listFromText(text) };
 }

@@ -61,10 +61,14 @@ function claimsRead(policy: OrgPolicy): string[] {
  * all empty, is left out. Refuses a claim of another type and any wildcard, whatever the
  * policy would do with it.
  */
-function readPolicyClaims(policy: OrgPolicy, claims: Claims): Map<string, string[]> {
+function readPolicyClaims(
+  policy: OrgPolicy,
+  claims: Claims,
+  textLists: boolean,
+): Map<string, string[]> {
   const values = new Map<string, string[]>();
   for (const claim of claimsRead(policy)) {
-    const read = readClaimList(claims, claim);
+    const read = readClaimList(claims, claim, { textLists });
     if (read.kind === 'wrong_type') throw wrongType(claim);
     if (read.kind === 'absent') continue;
     if (read.values.some(isWildcardAll)) throw wildcard(claim);
@@ -81,10 +85,18 @@ function allValuesGranted(policy: OrgPolicy, claims: Claims): boolean {
   return read.kind === 'value' && !looksLikeList(read.value) && read.value === when.equals;
 }
 
-export function tokenValues(policy: OrgPolicy, claims: Claims): TokenValues {
+/**
+ * The custom token's values for `claims`. `textLists: false` for the backend's `attributes`,
+ * JSON values whose strings are one value each, never split as API Gateway's "[a b]".
+ */
+export function tokenValues(
+  policy: OrgPolicy,
+  claims: Claims,
+  { textLists = true }: { textLists?: boolean } = {},
+): TokenValues {
   const variables = policy.variables ?? [];
   const rules = policy.filter_rules ?? [];
-  const read = readPolicyClaims(policy, claims);
+  const read = readPolicyClaims(policy, claims, textLists);
   if (allValuesGranted(policy, claims)) {
     return {
       variable_values: variables.map(({ name }) => ({ name, values: [WILDCARD_ALL] })),

@@ -57,7 +57,8 @@ function customValues(
   }
   return {
     persistOption: orgPolicy.persist_option,
-    ...tokenValues(orgPolicy, caller.policyClaims),
+    // The backend's attributes are JSON values: a string is one value, never a text list.
+    ...tokenValues(orgPolicy, caller.policyClaims, { textLists: caller.sentAttributes !== true }),
   };
 }
 

@@ -145,6 +145,30 @@ describe('the token handler with a token policy', () => {
     });
   });
 
+  it.each([
+    ['[EMEA]', ['[EMEA]']],
+    ['[Q1 2024]', ['[Q1 2024]']],
+    [
+      ['[Q1 2024]', 'AMER'],
+      ['[Q1 2024]', 'AMER'],
+    ],
+  ])(
+    "sends a backend attribute %j verbatim, never split as a list claim's text",
+    async (region, sent) => {
+      const response = await env.invoke({
+        routeKey: 'POST /backend/token',
+        iam: true,
+        body: { username: 'bob@example.com', org_id: 5, attributes: { region } },
+        headers: json,
+      });
+
+      expect(response.statusCode).toBe(200);
+      expect(customRequests().at(-1)?.body).toMatchObject({
+        variable_values: [{ name: 'region', values: sent }],
+      });
+    },
+  );
+
   it('refuses the backend route without the attributes a policy requires, never a full token', async () => {
     const response = await env.invoke({
       routeKey: 'POST /backend/token',

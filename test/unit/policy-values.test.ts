@@ -83,6 +83,17 @@ describe('tokenValues', () => {
     );
   });
 
+  it('takes a JSON string as one value when told the claims are not API Gateway text', () => {
+    const policy = orgPolicy({ variables: [{ name: 'v', claim: 'c' }] });
+
+    expect(tokenValues(policy, { c: '[a b]' }, { textLists: false }).variable_values).toEqual([
+      { name: 'v', values: ['[a b]'] },
+    ]);
+    expect(tokenValues(policy, { c: '[a b]' }).variable_values).toEqual([
+      { name: 'v', values: ['a', 'b'] },
+    ]);
+  });
+
   it('keeps the policy order, and feeds one claim to every variable and rule that names it', () => {
     // Prepare
     const policy = orgPolicy({
