@@ -29,8 +29,15 @@ const LAMBDA_TIMEOUT_SECONDS = 10;
  * off until Secrets Manager's retry, so the limit is well above that.
  */
 const ROTATION_LAMBDA_TIMEOUT_SECONDS = 120;
-/** Lambda time kept back from THOUGHTSPOT_TIMEOUT_MS: a Secrets Manager lookup (cache miss, one SDK retry) plus the response. */
-const SECRET_LOOKUP_BUDGET_MS = 3000;
+/** Deadline for one GetSecretValue, SDK retries included. */
+const SECRET_LOOKUP_TIMEOUT_MS = 1000;
+/**
+ * Lambda time kept back from THOUGHTSPOT_TIMEOUT_MS for Secrets Manager: a request
+ * makes at most three lookups outside that deadline, one after the other (its Org's
+ * secret, Org 0's on fallback, and the forced re-read after ThoughtSpot rejects a
+ * cached key). The rotation wait and the retry stay inside the deadline.
+ */
+const SECRET_LOOKUP_BUDGET_MS = 3 * SECRET_LOOKUP_TIMEOUT_MS;
 
 /**
  * The largest THOUGHTSPOT_TIMEOUT_MS a Lambda timeout leaves room for. The deadline
@@ -145,6 +152,7 @@ module.exports = {
   MAX_VALIDITY_SECONDS,
   LAMBDA_TIMEOUT_SECONDS,
   ROTATION_LAMBDA_TIMEOUT_SECONDS,
+  SECRET_LOOKUP_TIMEOUT_MS,
   SECRET_LOOKUP_BUDGET_MS,
   maxThoughtSpotTimeoutMs,
   DEFAULTS,

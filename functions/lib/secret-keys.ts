@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import type { Config } from './config.js';
-import { ORG_ID_PLACEHOLDER } from './config-rules.cjs';
+import { ORG_ID_PLACEHOLDER, SECRET_LOOKUP_TIMEOUT_MS } from './config-rules.cjs';
 import { OrgNotConfiguredError, SecretUnavailableError, SecretValueError } from './errors.js';
 import { parseJson } from './json.js';
 import { createRotationWatch, DEFAULT_ROTATION_POLL_INTERVAL_MS } from './rotation-watch.js';
@@ -74,8 +74,8 @@ export interface SecretKeysOptions
 }
 
 export const PRIMARY_ORG_ID = 0;
-/** Deadline for one GetSecretValue, SDK retries included. */
-export const DEFAULT_LOOKUP_TIMEOUT_MS = 3000;
+/** Deadline for one GetSecretValue, SDK retries included (config-rules.cjs). */
+export const DEFAULT_LOOKUP_TIMEOUT_MS = SECRET_LOOKUP_TIMEOUT_MS;
 
 /** `{"secret_key": "..."}` or the bare key. */
 const JsonSecretSchema = z.object({ secret_key: z.string().check(z.trim(), z.minLength(1)) });

@@ -25,7 +25,10 @@ export interface IssueTokenPorts {
 export interface IssueTokenSettings {
   tokenValiditySeconds: number;
   maxTokenValiditySeconds: number;
-  /** One deadline for the whole request, the rotation wait and retry included. */
+  /**
+   * The deadline of ThoughtSpot's part: the mint, the rotation wait and the retry. The
+   * Secrets Manager lookups before it have their own budget (config-rules.cjs).
+   */
   thoughtSpotTimeoutMs: number;
   /** SPEC §7: an Org with a policy gets custom (ABAC) tokens. */
   tokenPolicy: TokenPolicy | undefined;

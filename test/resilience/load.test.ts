@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_LOOKUP_TIMEOUT_MS } from '../../functions/lib/config-rules.cjs';
 import type { HttpResponse } from '../../functions/token/responses.js';
 import type { HttpApiEventOptions } from '../../infra/local/lambda-events.js';
 import { type Environment, startEnvironment } from '../integration/support/environment.js';
@@ -25,7 +26,7 @@ const OUTAGE = { start: 2000, end: 3000, latest: 4000 };
 const TTL_MS = 1000;
 /** functions/lib/secret-keys.ts defaults and the handler's SDK client (maxAttempts: 2). */
 const FAILURE_BACKOFF_MS = 5000;
-const LOOKUP_TIMEOUT_MS = 3000;
+const LOOKUP_TIMEOUT_MS = SECRET_LOOKUP_TIMEOUT_MS;
 const SDK_ATTEMPTS = 2;
 
 const OWN_KEY_ORGS = [1, 2, 3, 4, 5, 6, 7, 8];
