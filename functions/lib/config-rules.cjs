@@ -102,6 +102,16 @@ function integerWithin(text, { min, max }) {
 }
 
 /**
+ * `text` as an Org id written the way one prints ("5", never "05", "+5" or "5.0"), or
+ * undefined: a secret name or a policy key in any other spelling would never match.
+ * @param {string} text
+ * @returns {number | undefined}
+ */
+function canonicalOrgId(text) {
+  return /^(0|[1-9]\d{0,9})$/.test(text) && Number(text) <= MAX_ORG_ID ? Number(text) : undefined;
+}
+
+/**
  * Loopback host names as `URL.hostname` spells them: the only hosts plain http is
  * allowed for (THOUGHTSPOT_HOST, CORS origins).
  * @param {string} hostname
@@ -159,6 +169,7 @@ module.exports = {
   ROTATION_DEFAULTS,
   INTEGER_LIMITS,
   integerWithin,
+  canonicalOrgId,
   isLoopbackHost,
   ORG_ID_PLACEHOLDER,
   SECRET_NAME_CHARS,

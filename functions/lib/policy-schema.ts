@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { looksLikeList } from './claims.js';
+import { canonicalOrgId, MAX_ORG_ID } from './config-rules.cjs';
 import { parseJson } from './json.js';
 
 /**
@@ -40,7 +41,6 @@ export const FILTER_OPERATORS = [
   'NOT_IN',
 ] as const;
 
-const MAX_ORG_ID = 2_147_483_647;
 /** How much of a policy-supplied name a message quotes. */
 const QUOTE_LIMIT = 40;
 /** A bad policy's message names at most this many problems. */
@@ -80,8 +80,7 @@ const list = <Item extends z.core.SomeType>(item: Item) =>
   z.array(item, { error: requiredOr('must be a list') });
 
 /** "5", never "05" or "5.0": a key that no Org id prints as would silently never apply. */
-const isOrgKey = (key: string): boolean =>
-  /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) <= MAX_ORG_ID;
+const isOrgKey = (key: string): boolean => canonicalOrgId(key) !== undefined;
 
 // Each schema below is z.lazy, built when the first policy is parsed: a deployment
 // without TOKEN_POLICY never builds them, which keeps their zod work off its cold
