@@ -9,6 +9,9 @@
 
 /** ThoughtSpot's integer fields (`org_id`, `validity_time_in_sec`) are 32-bit signed. */
 const THOUGHTSPOT_MAX_INT = 2_147_483_647;
+/** The CloudWatch namespace of the service's metrics, which its alarms and dashboard watch. */
+const METRICS_NAMESPACE = 'ThoughtSpotTokenService';
+
 /** Org ids run from 0 (the primary Org) to this. */
 const MAX_ORG_ID = THOUGHTSPOT_MAX_INT;
 /** The longest token validity ThoughtSpot can be asked for. */
@@ -157,6 +160,7 @@ function secretIdTemplateProblem(template) {
 const secretNamePrefix = (template) => template.slice(0, template.indexOf(ORG_ID_PLACEHOLDER));
 
 module.exports = {
+  METRICS_NAMESPACE,
   THOUGHTSPOT_MAX_INT,
   MAX_ORG_ID,
   MAX_VALIDITY_SECONDS,

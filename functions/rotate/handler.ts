@@ -5,6 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { METRICS_NAMESPACE } from '../lib/config-rules.cjs';
 import { causeChain, OwnMessageError, ServiceError } from '../lib/errors.js';
 import {
   type AdminCredentials,
@@ -27,7 +28,7 @@ const logger = new Logger({ serviceName: SERVICE });
 // The token function's namespace: one dashboard for both (rotation-metrics.ts).
 const metrics = new Metrics({
   serviceName: SERVICE,
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ThoughtSpotTokenService',
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
 });
 // The endpoint comes from the SDK's standard AWS_ENDPOINT_URL_SECRETS_MANAGER when set.
 const secrets = createSecretVersions(new SecretsManagerClient({}));

@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../lib/config.js';
+import { METRICS_NAMESPACE } from '../lib/config-rules.cjs';
 import { RouteNotFoundError } from '../lib/errors.js';
 import { type Caller, callerFromBackend, callerFromJwt } from '../lib/identity.js';
 import { createAdapters } from './adapters.js';
@@ -28,7 +29,7 @@ const SERVICE = process.env.POWERTOOLS_SERVICE_NAME ?? 'thoughtspot-token-servic
 const logger = new Logger({ serviceName: SERVICE });
 const metrics = new Metrics({
   serviceName: SERVICE,
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ThoughtSpotTokenService',
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
 });
 
 const ports = createAdapters(config);

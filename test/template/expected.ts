@@ -1,11 +1,15 @@
-import { DEFAULTS, secretNamePrefix } from '../../functions/lib/config-rules.cjs';
+import {
+  DEFAULTS,
+  METRICS_NAMESPACE,
+  secretNamePrefix,
+} from '../../functions/lib/config-rules.cjs';
 
 // What the packaged templates must hold, shared by the template tests. The packages
 // were built by global-setup.ts: `npm run package` (dev stage, defaults) into
 // .serverless/, and a prod variant with every param given.
 
 export const SERVICE = 'thoughtspot-token-service';
-export const NAMESPACE = 'ThoughtSpotTokenService';
+export const NAMESPACE = METRICS_NAMESPACE;
 
 /** SPEC §4: every variable with its default (THOUGHTSPOT_HOST has none). */
 export const SPEC_DEFAULTS = {
