@@ -158,7 +158,7 @@ const OrgPolicySchema = z.lazy(() =>
   ),
 );
 
-export const TokenPolicySchema = z.lazy(() =>
+const TokenPolicySchema = z.lazy(() =>
   strict({
     default: z.optional(OrgPolicySchema),
     orgs: z.optional(
@@ -174,8 +174,6 @@ export const TokenPolicySchema = z.lazy(() =>
 
 export type TokenPolicy = z.output<typeof TokenPolicySchema>;
 export type OrgPolicy = z.output<typeof OrgPolicySchema>;
-export type PolicyVariable = z.output<typeof VariableSchema>;
-export type PolicyFilterRule = z.output<typeof FilterRuleSchema>;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 /** A policy that cannot be used. Its message names the field, and quotes only the policy. */

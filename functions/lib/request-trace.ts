@@ -23,7 +23,9 @@ export interface UpstreamTrace {
   latencyMs?: number;
 }
 
-export const newRequestTrace = (): RequestTrace => ({ upstream: { attempts: 0 } });
+export const newUpstreamTrace = (): UpstreamTrace => ({ attempts: 0 });
+
+export const newRequestTrace = (): RequestTrace => ({ upstream: newUpstreamTrace() });
 
 /** The log line's fields from the trace. docs/operations.md's Logs Insights queries read them. */
 export function traceLogFields(trace: RequestTrace) {

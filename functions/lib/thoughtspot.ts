@@ -9,14 +9,12 @@ export {
   ADMIN_TOKEN_VALIDITY_SECONDS,
   type AdminCredentials,
   type AdminEndpoint,
-  type AdminRefusal,
   AdminRequestRefusedError,
   type AdminSession,
   type AuthStatus,
   createThoughtSpotAdmin,
   isTrustedAuthOff,
   levelOf,
-  type OrgTrustedAuth,
   type SearchScope,
   type ThoughtSpotAdmin,
   type TrustedAuthLevel,
@@ -24,7 +22,6 @@ export {
 } from './thoughtspot/admin-client.js';
 export {
   MAX_RETRY_AFTER_SECONDS,
-  type RequestCoreOptions,
   retryAfterSeconds,
   upstreamErrorCode,
 } from './thoughtspot/request-core.js';

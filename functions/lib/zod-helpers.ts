@@ -1,30 +1,11 @@
 import * as z from 'zod/mini';
 import englishLocale from 'zod/v4/locales/en.js';
-import type { Refuse } from './env-variables.js';
 
 /**
  * Named helpers for what zod/mini's functional API makes awkward, so that schemas
  * read as they would with classic zod. The functions use zod/mini because classic
  * zod costs about a fifth of the cold start (bench/README.md).
  */
-
-/**
- * `schema`'s output converted by `convert` (classic `.transform()`); `convert`
- * calls `refuse(message)` to reject the input instead of returning a value.
- */
-export const converted = <T extends z.core.SomeType, Out>(
-  schema: T,
-  convert: (value: z.output<T>, refuse: Refuse) => Out,
-) =>
-  z.pipe(
-    schema,
-    z.transform((value: z.output<T>, payload) =>
-      convert(value, (message) => {
-        payload.issues.push({ code: 'custom', message, input: value });
-        return z.NEVER;
-      }),
-    ),
-  );
 
 /** A whole number from `min` to `max` (classic `z.number().int().min(min).max(max)`). */
 export const integerFrom = (min: number, max: number) =>

@@ -3,7 +3,7 @@ import { MAX_ORG_ID, MAX_VALIDITY_SECONDS } from '../lib/config-rules.cjs';
 import { InvalidRequestError } from '../lib/errors.js';
 import { headerValue } from '../lib/headers.js';
 import { parseJson } from '../lib/json.js';
-import { converted, integerFrom, safeParseInEnglish } from '../lib/zod-helpers.js';
+import { integerFrom, safeParseInEnglish } from '../lib/zod-helpers.js';
 
 /**
  * What each route accepts. Anything else, a username from a browser in particular, is a 400.
@@ -23,9 +23,9 @@ const ObjectId = z
     z.regex(/^[A-Za-z0-9_-]+$/, { error: 'must be an object GUID' }),
   );
 const Validity = integerFrom(1, MAX_VALIDITY_SECONDS);
-const Digits = converted(
+const Digits = z.pipe(
   z.string().check(z.regex(/^\d{1,10}$/, { error: 'must be a non-negative integer' })),
-  (digits) => Number(digits),
+  z.transform(Number),
 );
 /** Up to ten digits in a query string, read as a number that `schema` then checks. */
 const digitsAs = <T extends z.core.$ZodType<unknown, number>>(schema: T) =>

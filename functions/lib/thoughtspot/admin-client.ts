@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { OwnMessageError, ThoughtSpotError } from '../errors.js';
 import { parseJson } from '../json.js';
-import type { UpstreamTrace } from '../request-trace.js';
+import { newUpstreamTrace, type UpstreamTrace } from '../request-trace.js';
 import { createRequestCore, type RequestCoreOptions, upstreamErrorCode } from './request-core.js';
 import { checkedToken } from './token-response.js';
 
@@ -181,8 +181,6 @@ export function levelOf(
   return settings.orgs.find((entry) => entry.orgId === orgId);
 }
 
-const newTrace = (): UpstreamTrace => ({ attempts: 0 });
-
 export function createThoughtSpotAdmin(options: RequestCoreOptions): ThoughtSpotAdmin {
   const post = createRequestCore(options);
   // Bearer tokens by session: a session object can be logged without giving one away.
@@ -195,7 +193,7 @@ export function createThoughtSpotAdmin(options: RequestCoreOptions): ThoughtSpot
   };
 
   return {
-    async login(credentials, orgId, trace = newTrace()) {
+    async login(credentials, orgId, trace = newUpstreamTrace()) {
       const answer = await post({
         path: '/api/rest/2.0/auth/token/full',
         body: JSON.stringify({
@@ -214,7 +212,7 @@ export function createThoughtSpotAdmin(options: RequestCoreOptions): ThoughtSpot
       return session;
     },
 
-    async configure(session, orgId, authStatus, trace = newTrace()) {
+    async configure(session, orgId, authStatus, trace = newUpstreamTrace()) {
       const level =
         orgId === 0
           ? { cluster_preferences: { auth_status: authStatus } }
@@ -229,7 +227,7 @@ export function createThoughtSpotAdmin(options: RequestCoreOptions): ThoughtSpot
       });
     },
 
-    async search(session, scope, trace = newTrace()) {
+    async search(session, scope, trace = newUpstreamTrace()) {
       const answer = await post({
         path: '/api/rest/2.0/auth/search',
         body: JSON.stringify({ auth_type: 'TRUSTED_AUTH', ...(scope ? { scope } : {}) }),

@@ -61,19 +61,28 @@ export type MintToken = (
 
 export type ThoughtSpotClientOptions = RequestCoreOptions;
 
+/** JIT provisioning (SPEC §3): `auto_create` always sent; groups in the endpoint's own shape. */
+function provisionFields(
+  provision: Provisioning | undefined,
+  groups: (names: string[]) => Record<string, unknown>,
+) {
+  return {
+    auto_create: provision !== undefined,
+    ...(provision?.email !== undefined && { email: provision.email }),
+    ...(provision?.displayName !== undefined && { display_name: provision.displayName }),
+    ...(provision?.groups !== undefined && groups(provision.groups)),
+  };
+}
+
 function requestBody(request: MintRequest): string {
-  const { provision } = request;
   return JSON.stringify({
     username: request.username,
     secret_key: request.secretKey,
     // Always name the Org: without it ThoughtSpot's sources disagree on which Org is meant.
     org_id: request.orgId,
     validity_time_in_sec: request.validitySeconds,
-    auto_create: provision !== undefined,
     ...(request.objectId !== undefined && { object_id: request.objectId }),
-    ...(provision?.email !== undefined && { email: provision.email }),
-    ...(provision?.displayName !== undefined && { display_name: provision.displayName }),
-    ...(provision?.groups !== undefined && { group_identifiers: provision.groups }),
+    ...provisionFields(request.provision, (groups) => ({ group_identifiers: groups })),
   });
 }
 
@@ -82,7 +91,6 @@ function requestBody(request: MintRequest): string {
  * groups as `{identifier}`, and `auto_create` sent explicitly (it defaults to true there).
  */
 function customBody(request: MintRequest, custom: CustomTokenValues): string {
-  const { provision } = request;
   return JSON.stringify({
     username: request.username,
     secret_key: request.secretKey,
@@ -91,12 +99,9 @@ function customBody(request: MintRequest, custom: CustomTokenValues): string {
     persist_option: custom.persistOption,
     variable_values: custom.variable_values,
     filter_rules: custom.filter_rules,
-    auto_create: provision !== undefined,
-    ...(provision?.email !== undefined && { email: provision.email }),
-    ...(provision?.displayName !== undefined && { display_name: provision.displayName }),
-    ...(provision?.groups !== undefined && {
-      groups: provision.groups.map((identifier) => ({ identifier })),
-    }),
+    ...provisionFields(request.provision, (groups) => ({
+      groups: groups.map((identifier) => ({ identifier })),
+    })),
   });
 }
 

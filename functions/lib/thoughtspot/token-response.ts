@@ -34,43 +34,44 @@ export interface CheckedToken {
   expiresAtMillis: number;
 }
 
+type Asked = { orgId: number; username: string };
+
 /**
  * The token in a 200 body, refused (ThoughtSpotError, never quoting the body) when
  * it is malformed or for another Org or user than asked for.
  */
-export function checkedToken(
-  body: string,
-  asked: { orgId: number; username: string },
-): CheckedToken {
-  const parsed = TokenResponseSchema.safeParse(parseJson(body));
-  if (!parsed.success) {
-    throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
-  }
-  const { data } = parsed;
-  return checkedFor(asked, data.scope.org_id, data.valid_for_username, {
-    token: data.token,
-    expiresAtMillis: data.expiration_time_in_millis,
-  });
-}
+export const checkedToken = (body: string, asked: Asked): CheckedToken =>
+  checked(TokenResponseSchema, body, asked, (data) => ({
+    orgId: data.scope.org_id,
+    username: data.valid_for_username,
+  }));
 
 /** The same for a custom token: `org.id` and `user.name` say whom it is for. */
-export function checkedAccessToken(
+export const checkedAccessToken = (body: string, asked: Asked): CheckedToken =>
+  checked(AccessTokenSchema, body, asked, (data) => ({
+    orgId: data.org.id,
+    username: data.user.name,
+  }));
+
+function checked<T extends { token: string; expiration_time_in_millis: number }>(
+  schema: z.ZodMiniType<T>,
   body: string,
-  asked: { orgId: number; username: string },
+  asked: Asked,
+  whom: (data: T) => { orgId: number; username: string },
 ): CheckedToken {
-  const parsed = AccessTokenSchema.safeParse(parseJson(body));
+  const parsed = schema.safeParse(parseJson(body));
   if (!parsed.success) {
     throw new ThoughtSpotError('ThoughtSpot returned a malformed token response.');
   }
-  const { data } = parsed;
-  return checkedFor(asked, data.org.id, data.user.name, {
-    token: data.token,
-    expiresAtMillis: data.expiration_time_in_millis,
+  const { orgId, username } = whom(parsed.data);
+  return checkedFor(asked, orgId, username, {
+    token: parsed.data.token,
+    expiresAtMillis: parsed.data.expiration_time_in_millis,
   });
 }
 
 function checkedFor(
-  asked: { orgId: number; username: string },
+  asked: Asked,
   orgId: number,
   username: string,
   token: CheckedToken,
