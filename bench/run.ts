@@ -144,7 +144,7 @@ try {
     `Lookups/connections: real HTTP on 127.0.0.1 to the stand-ins; 10,000 requests over 50 Orgs (25 own key), ` +
       `concurrency 50; burst of 200 for one Org without a key; "Lambda-like" = one event-loop turn between invocations.`,
   );
-  const failures = ttft.failures + warm.nonOkResponses + sm.failures + (tls?.failures ?? 0);
+  const failures = warm.nonOkResponses + sm.failures + (tls?.failures ?? 0);
   if (failures > 0) log(`WARNING: ${failures} responses were not 200.`);
   log('');
   log(
