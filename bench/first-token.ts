@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { LAMBDA_TIMEOUT_SECONDS } from '../functions/lib/config-rules.cjs';
 import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
 import { type Bundle, buildLikeDeployment } from './build.js';
 import { COLD_ENV } from './cold-start.js';
@@ -23,7 +24,7 @@ const ORG_ID = 1;
  */
 const CHILD = `const started = performance.now();
 const { handler } = await import(process.argv[1]);
-const context = { ...JSON.parse(process.argv[3]), getRemainingTimeInMillis: () => 10000 };
+const context = { ...JSON.parse(process.argv[3]), getRemainingTimeInMillis: () => ${LAMBDA_TIMEOUT_SECONDS * 1000} };
 const response = await handler(JSON.parse(process.argv[2]), context);
 const ms = performance.now() - started;
 process.stdout.write('\\n' + JSON.stringify({ ms, status: response.statusCode }) + '\\n');

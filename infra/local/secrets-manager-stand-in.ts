@@ -15,6 +15,7 @@ import {
   resetConnection,
   sendJson,
 } from './http-server.js';
+import { REGION } from './secret-description.js';
 import type { RotationEvent, RotationFunction, RotationOutcome } from './secret-rotation.js';
 import {
   FaultSlot,
@@ -43,7 +44,7 @@ export type {
  * with. The stand-in does not check signatures, so these are obviously fake.
  */
 export const STAND_IN_AWS_ENV = {
-  AWS_REGION: 'us-east-1',
+  AWS_REGION: REGION,
   AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
   AWS_SECRET_ACCESS_KEY: 'not-a-real-aws-secret',
 } as const;

@@ -4,7 +4,12 @@
 // `auth/search` (the plaintext keys). An "old cluster" has neither endpoint.
 import * as z from 'zod';
 import type { TrustedAuthKeys } from './thoughtspot-keys.js';
-import { DEFAULT_VALIDITY_SECONDS, fail, type TokenAuthority } from './thoughtspot-tokens.js';
+import {
+  CREDENTIAL_FIELDS,
+  DEFAULT_VALIDITY_SECONDS,
+  fail,
+  type TokenAuthority,
+} from './thoughtspot-tokens.js';
 
 export type ThoughtSpotPrivilege = 'ADMINISTRATION' | 'CONTROL_TRUSTED_AUTH';
 
@@ -42,7 +47,7 @@ const LoginSchema = z.object({
   username: z.string().min(1),
   password: z.string().min(1),
   org_id: z.number().int().min(0).optional(),
-  validity_time_in_sec: z.number().int().min(1).max(2_147_483_647).optional(),
+  validity_time_in_sec: CREDENTIAL_FIELDS.validity_time_in_sec,
 });
 
 interface Caller {
