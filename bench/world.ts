@@ -1,7 +1,6 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generateDevKeys } from '../infra/local/dev-keys.js';
 import { loadFreshHandler, type TokenHandler } from '../infra/local/fresh-handler.js';
-import { STAND_IN_AWS_ENV } from '../infra/local/secrets-manager-stand-in.js';
+import { standInSecretsManagerClient } from '../infra/local/secrets-manager-stand-in.js';
 import { type BothStandIns, startStandIns } from '../infra/local/stand-ins.js';
 import type { ThoughtSpotStandInOptions } from '../infra/local/thoughtspot-stand-in.js';
 import { createNaiveHandler, type NaiveHandler } from './naive-handler.js';
@@ -36,13 +35,8 @@ export async function oursAgainst(standIns: BothStandIns): Promise<TokenHandler>
 
 /** The naive handler pointed at `standIns`, with its own Secrets Manager client. */
 export function naiveAgainst(standIns: BothStandIns): NaiveHandler {
-  const client = new SecretsManagerClient({
-    endpoint: standIns.secretsManagerUrl,
-    region: STAND_IN_AWS_ENV.AWS_REGION,
-    credentials: {
-      accessKeyId: STAND_IN_AWS_ENV.AWS_ACCESS_KEY_ID,
-      secretAccessKey: STAND_IN_AWS_ENV.AWS_SECRET_ACCESS_KEY,
-    },
+  return createNaiveHandler({
+    host: standIns.thoughtSpotUrl,
+    client: standInSecretsManagerClient(standIns.secretsManagerUrl),
   });
-  return createNaiveHandler({ host: standIns.thoughtSpotUrl, client });
 }

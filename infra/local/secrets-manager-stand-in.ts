@@ -5,6 +5,7 @@
 // Rotation runs as on AWS, with in-process functions in place of Lambda.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { parseJson } from '../../functions/lib/json.js';
 import {
@@ -48,6 +49,18 @@ export const STAND_IN_AWS_ENV = {
   AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
   AWS_SECRET_ACCESS_KEY: 'not-a-real-aws-secret',
 } as const;
+
+/** The real SDK client pointed at the stand-in on `url`, signing with STAND_IN_AWS_ENV. */
+export function standInSecretsManagerClient(url: string): SecretsManagerClient {
+  return new SecretsManagerClient({
+    endpoint: url,
+    region: STAND_IN_AWS_ENV.AWS_REGION,
+    credentials: {
+      accessKeyId: STAND_IN_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: STAND_IN_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+}
 
 export interface SecretsManagerStandInOptions {
   host?: string;
