@@ -27,18 +27,8 @@ import {
 import { AwsError } from './secrets-manager-inputs.js';
 import { SecretsStore } from './secrets-manager-store.js';
 
-export type {
-  RotationEvent,
-  RotationEventName,
-  RotationFunction,
-  RotationOutcome,
-  RotationStep,
-} from './secret-rotation.js';
-export type {
-  SecretsManagerCall,
-  SecretsManagerFault,
-  SecretsManagerFaultKind,
-} from './secrets-manager-faults.js';
+export type { RotationFunction, RotationOutcome } from './secret-rotation.js';
+export type { SecretsManagerCall, SecretsManagerFaultKind } from './secrets-manager-faults.js';
 
 /**
  * What an AWS SDK needs to talk to the stand-in: a region and credentials to sign

@@ -18,7 +18,7 @@ import {
   type TokenOutcome,
 } from './thoughtspot-tokens.js';
 
-export const PERSIST_OPTIONS = ['REPLACE', 'APPEND', 'NONE', 'RESET'] as const;
+const PERSIST_OPTIONS = ['REPLACE', 'APPEND', 'NONE', 'RESET'] as const;
 
 // ThoughtSpot types values as `any[]`; the stand-in takes only strings, which is all
 // the service ever sends (SPEC §7), so a number slipping through fails a test.

@@ -35,15 +35,8 @@ import { type RecordedRequest, recordable } from './thoughtspot-request-log.js';
 import { SessionEndpoints } from './thoughtspot-session.js';
 import { errorBody, type MintedToken, TOKEN_PATHS, TokenAuthority } from './thoughtspot-tokens.js';
 
-export type { ThoughtSpotPrivilege, ThoughtSpotUser } from './thoughtspot-admin.js';
-export type {
-  FilterRule,
-  PersistOption,
-  VariableValue,
-} from './thoughtspot-custom-tokens.js';
-export type { AdminFault, ThoughtSpotFault } from './thoughtspot-faults.js';
-export type { RecordedRequest } from './thoughtspot-request-log.js';
-export type { MintedToken, TokenKind } from './thoughtspot-tokens.js';
+export type { ThoughtSpotUser } from './thoughtspot-admin.js';
+export type { ThoughtSpotFault } from './thoughtspot-faults.js';
 
 export interface ThoughtSpotStandInOptions {
   host?: string;
