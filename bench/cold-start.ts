@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { REGION } from '../infra/local/secret-description.js';
 import { type Bundle, buildLikeDeployment, largestInputs, packageLikeDeployment } from './build.js';
+import { BENCH_POWERTOOLS_ENV } from './powertools-env.js';
 import { median, round } from './stats.js';
-import { BENCH_POWERTOOLS_ENV } from './world.js';
 
 /**
  * Cold start: the time to import each bundle in a fresh Node process.
