@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { REGION } from '../infra/local/secret-description.js';
 import { type Bundle, buildLikeDeployment, largestInputs, packageLikeDeployment } from './build.js';
+import { BENCH_POWERTOOLS_ENV } from './powertools-env.js';
 import { median, round } from './stats.js';
-import { BENCH_POWERTOOLS_ENV } from './world.js';
 
 /**
  * Cold start: the time to import each bundle in a fresh Node process.
@@ -12,7 +13,7 @@ import { BENCH_POWERTOOLS_ENV } from './world.js';
 /** What the function reads at import, as deployed (placeholders; nothing goes on the network). */
 export const COLD_ENV: Record<string, string> = {
   NODE_OPTIONS: '--enable-source-maps', // as serverless.yml sets it
-  AWS_REGION: 'us-east-1',
+  AWS_REGION: REGION,
   ...BENCH_POWERTOOLS_ENV,
   POWERTOOLS_LOG_LEVEL: 'INFO',
   THOUGHTSPOT_HOST: 'https://example.thoughtspot.cloud',

@@ -5,7 +5,7 @@ import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
 import type { BothStandIns } from '../infra/local/stand-ins.js';
 import { isEntryPoint, reply, runChild } from './child.js';
 import { silenceOutput } from './silence-output.js';
-import { naiveAgainst, oursAgainst, startBenchStandIns } from './world.js';
+import { naiveAgainst, startBenchStandIns, withOurs } from './world.js';
 
 /**
  * Connections to ThoughtSpot: 1,000 sequential requests, each run against its own
@@ -36,6 +36,8 @@ export interface ConnectionResult {
 }
 
 type Call = (event: ReturnType<typeof httpApiEvent>) => Promise<{ statusCode: number }>;
+/** Hands `use` a way to call one handler on `standIns`, and cleans up after it. */
+type WithCall = (standIns: BothStandIns, use: (call: Call) => Promise<void>) => Promise<void>;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function sequentialConnections(
@@ -44,33 +46,29 @@ export async function sequentialConnections(
 ): Promise<ConnectionResult> {
   const sink = silenceOutput();
   let failures = 0;
-  /** Fresh stand-ins, `requests` sequential calls through `makeCall(them)`, ThoughtSpot's counters. */
-  const run = async (
-    makeCall: (standIns: BothStandIns) => Promise<Call>,
-    lambdaLike: boolean,
-  ): Promise<Counts> => {
+  /** Fresh stand-ins, `requests` sequential calls through `withCall`, ThoughtSpot's counters. */
+  const run = async (withCall: WithCall, lambdaLike: boolean): Promise<Counts> => {
     const standIns = await startBenchStandIns(tls);
     try {
-      const call = await makeCall(standIns);
-      for (let index = 0; index < requests; index++) {
-        const event = httpApiEvent({
-          routeKey: 'GET /token',
-          claims: { email: `user${index % 50}@example.com`, ts_org: String(1 + (index % 50)) },
-        });
-        if ((await call(event)).statusCode !== 200) failures += 1;
-        if (lambdaLike) await nextTurn();
-      }
+      await withCall(standIns, async (call) => {
+        for (let index = 0; index < requests; index++) {
+          const event = httpApiEvent({
+            routeKey: 'GET /token',
+            claims: { email: `user${index % 50}@example.com`, ts_org: String(1 + (index % 50)) },
+          });
+          if ((await call(event)).statusCode !== 200) failures += 1;
+          if (lambdaLike) await nextTurn();
+        }
+      });
       const { connections, tlsHandshakes } = standIns.thoughtSpot;
       return { connections, tlsHandshakes };
     } finally {
       await standIns.close();
     }
   };
-  const ours = async (standIns: BothStandIns): Promise<Call> => {
-    const handler = await oursAgainst(standIns);
-    return (event) => handler(event, lambdaContext());
-  };
-  const naive = async (standIns: BothStandIns): Promise<Call> => naiveAgainst(standIns);
+  const ours: WithCall = (standIns, use) =>
+    withOurs(standIns, (handler) => use((event) => handler(event, lambdaContext())));
+  const naive: WithCall = (standIns, use) => use(naiveAgainst(standIns));
   try {
     const oursLambda = await run(ours, true);
     const naiveLambda = await run(naive, true);

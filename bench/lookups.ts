@@ -2,7 +2,7 @@ import type { TokenEvent } from '../functions/token/event.js';
 import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
 import { silenceOutput } from './silence-output.js';
 import { pool } from './stats.js';
-import { hasOwnKey, naiveAgainst, ORGS, oursAgainst, startBenchStandIns } from './world.js';
+import { hasOwnKey, naiveAgainst, ORGS, startBenchStandIns, withOurs } from './world.js';
 
 /**
  * Secrets Manager lookups, over real loopback HTTP to the stand-ins: 10,000 requests
@@ -54,10 +54,12 @@ export async function lookups(requests = 10_000, concurrency = 50, burst = 200) 
   };
 
   try {
-    const ours = await oursAgainst(standIns);
-    const sm_calls_10k = await count(() => spread((event) => ours(event, lambdaContext())));
-    const fresh = await oursAgainst(standIns);
-    const sm_calls_burst = await count(() => burstOn((event) => fresh(event, lambdaContext())));
+    const sm_calls_10k = await withOurs(standIns, (ours) =>
+      count(() => spread((event) => ours(event, lambdaContext()))),
+    );
+    const sm_calls_burst = await withOurs(standIns, (fresh) =>
+      count(() => burstOn((event) => fresh(event, lambdaContext()))),
+    );
     const naive_sm_calls_10k = await count(() => spread(naiveAgainst(standIns)));
     const naive_sm_calls_burst = await count(() => burstOn(naiveAgainst(standIns)));
     return {

@@ -8,9 +8,9 @@ import { httpApiEvent, lambdaContext } from '../infra/local/lambda-events.js';
 import { STAND_IN_AWS_ENV } from '../infra/local/secrets-manager-stand-in.js';
 import { isEntryPoint, reply, runChild } from './child.js';
 import { createNaiveHandler } from './naive-handler.js';
+import { BENCH_POWERTOOLS_ENV } from './powertools-env.js';
 import { silenceOutput } from './silence-output.js';
 import { median, percentile, round } from './stats.js';
-import { BENCH_POWERTOOLS_ENV } from './world.js';
 
 /**
  * Warm overhead: the handler's own time per request with ThoughtSpot (a fetch

@@ -1,7 +1,7 @@
 // What `npm start` prints once everything listens: what runs where, the loud
 // warning about JWT signatures, and a curl that works as pasted.
 import { EXAMPLE_TOKEN_POLICY_FILE } from './local-policy.js';
-import { EXAMPLE_USER_CLAIMS } from './local-settings.js';
+import { EXAMPLE_USER_CLAIMS, EXAMPLE_USERS } from './local-settings.js';
 
 export interface BannerInfo {
   apiUrl: string;
@@ -41,7 +41,8 @@ export function bannerWarning(): string {
   ].join('\n');
 }
 
-const OTHER_USER = 'bob@example.com';
+/** The user of the banner's second example: anyone but the first. */
+const OTHER_USER = EXAMPLE_USERS[1];
 
 /** " --claim region=APAC" for dev:jwt. */
 const claimFlags = (claims: Record<string, string>): string =>

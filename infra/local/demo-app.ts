@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { AUTH_MODES, renderDemoPage } from './demo-page.js';
-import { listen, sendText } from './http-server.js';
+import { listen, readCookie, sendText } from './http-server.js';
 import {
   EXAMPLE_JWT_LIFETIME_SECONDS,
   EXAMPLE_USER_CLAIMS,
@@ -160,12 +160,4 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     },
     close: () => listening.close(),
   };
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
 }

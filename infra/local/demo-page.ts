@@ -4,6 +4,7 @@
 // or authEndpoint on the app's own backend (cookie mode), then a LiveboardEmbed.
 // What happens is listed on the page and kept on `window.demo`, which the e2e
 // tier reads: this page is the one the browser tests drive.
+import { DEFAULTS } from '../../functions/lib/config-rules.cjs';
 
 export const AUTH_MODES = ['cookieless', 'cookie'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -101,7 +102,7 @@ ThoughtSpot token from the local token service for the user and Org picked here.
   <noscript><button>Switch</button></noscript>
 </form>
 <dl>
-  <dt>App JWT</dt><dd>email=${escapeHtml(page.user)}, ts_org=${page.org}${claimList(page.claims)} (unsigned, for npm start only)</dd>
+  <dt>App JWT</dt><dd>${DEFAULTS.USERNAME_CLAIM}=${escapeHtml(page.user)}, ${DEFAULTS.ORG_CLAIM}=${page.org}${claimList(page.claims)} (unsigned, for npm start only)</dd>
   <dt>Token service</dt><dd>GET ${escapeHtml(config.tokenUrl)}${page.mode === 'cookie' ? ', through /auth/token on this page&#39;s backend' : ''}</dd>
   <dt>ThoughtSpot</dt><dd>${escapeHtml(page.thoughtSpotUrl)}</dd>
 </dl>

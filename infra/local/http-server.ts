@@ -104,6 +104,19 @@ export function sendText(
   res.end(text);
 }
 
+/** The value of cookie `name` in a Cookie header, or undefined. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export const bearerToken = (req: IncomingMessage): string | undefined =>
+  /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+
 /** Abruptly kills the connection (TCP RST where possible), as a crashed proxy would. */
 export function resetConnection(req: IncomingMessage): void {
   const socket = req.socket;

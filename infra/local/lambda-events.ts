@@ -4,7 +4,9 @@
 // fresh object, so a caller can change what it got without touching another's.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { LAMBDA_TIMEOUT_SECONDS } from '../../functions/lib/config-rules.cjs';
 import type { TokenEvent } from '../../functions/token/event.js';
+import { REGION } from './secret-description.js';
 
 /** A claim as a caller likes to write it; API Gateway turns it into a string (a list into "[a b]"). */
 export type ClaimInput = string | number | boolean | readonly string[];
@@ -72,7 +74,7 @@ export function httpApiEvent(options: HttpApiEventOptions): TokenEvent {
 
   const headers: Record<string, string> = {
     accept: '*/*',
-    host: `${PLACEHOLDER_API_ID}.execute-api.us-east-1.amazonaws.com`,
+    host: `${PLACEHOLDER_API_ID}.execute-api.${REGION}.amazonaws.com`,
     'user-agent': 'local-stand-in',
     'x-forwarded-for': '203.0.113.10',
     'x-forwarded-proto': 'https',
@@ -135,12 +137,13 @@ export function lambdaContext(overrides: Partial<Context> = {}): Context {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${PLACEHOLDER_ACCOUNT_ID}:function:${functionName}`,
-    memoryLimitInMB: '256',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:${PLACEHOLDER_ACCOUNT_ID}:function:${functionName}`,
+    memoryLimitInMB: '512', // serverless.yml's provider.memorySize
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `2026/01/01/[$LATEST]${randomBytes(16).toString('hex')}`,
-    getRemainingTimeInMillis: () => Math.max(0, 10_000 - (Date.now() - started)),
+    getRemainingTimeInMillis: () =>
+      Math.max(0, LAMBDA_TIMEOUT_SECONDS * 1000 - (Date.now() - started)),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -127,7 +127,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     // A developer's real AWS identity must never reach the local function.
     const env = withoutAwsCredentials(process.env);
     const policy = policyLaunch(options.tokenPolicy, scratch);
-    Object.assign(env, standIns.functionEnv, {
+    // THOUGHTSPOT_HOST reaches the function as the thoughtspotHost param, as in a deployment.
+    const { THOUGHTSPOT_HOST: _, ...functionEnv } = standIns.functionEnv;
+    Object.assign(env, functionEnv, {
       ESBUILD_WORK_FOLDER: workFolder,
       ...(caFile && { NODE_EXTRA_CA_CERTS: caFile }),
     });

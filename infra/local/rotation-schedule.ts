@@ -3,6 +3,7 @@
 // AutomaticallyAfterDays (1–1000) or a ScheduleExpression — rate() in hours
 // (at least 4) or days, or a six-field cron() with 0 minutes and any year —
 // plus an optional Duration window ("3h").
+// Not imported from infra/keys/rotation-rules.ts: AWS's limits, copied apart, check the keys CLI.
 import type * as z from 'zod';
 import { AwsError, type RotationRulesInput } from './secrets-manager-inputs.js';
 

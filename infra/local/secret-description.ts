@@ -5,6 +5,7 @@ import { nextRotationDate } from './rotation-schedule.js';
 import type { RotatableSecret } from './secret-rotation.js';
 import type { SecretVersions } from './secret-versions.js';
 
+/** The region of everything local: the stand-in's ARNs, the SDK's AWS_REGION, the events' ARNs. */
 export const REGION = 'us-east-1';
 export const ACCOUNT_ID = '000000000000';
 

@@ -5,6 +5,7 @@
 // Rotation runs as on AWS, with in-process functions in place of Lambda.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { parseJson } from '../../functions/lib/json.js';
 import {
@@ -15,6 +16,7 @@ import {
   resetConnection,
   sendJson,
 } from './http-server.js';
+import { REGION } from './secret-description.js';
 import type { RotationEvent, RotationFunction, RotationOutcome } from './secret-rotation.js';
 import {
   FaultSlot,
@@ -25,28 +27,30 @@ import {
 import { AwsError } from './secrets-manager-inputs.js';
 import { SecretsStore } from './secrets-manager-store.js';
 
-export type {
-  RotationEvent,
-  RotationEventName,
-  RotationFunction,
-  RotationOutcome,
-  RotationStep,
-} from './secret-rotation.js';
-export type {
-  SecretsManagerCall,
-  SecretsManagerFault,
-  SecretsManagerFaultKind,
-} from './secrets-manager-faults.js';
+export type { RotationFunction, RotationOutcome } from './secret-rotation.js';
+export type { SecretsManagerCall, SecretsManagerFaultKind } from './secrets-manager-faults.js';
 
 /**
  * What an AWS SDK needs to talk to the stand-in: a region and credentials to sign
  * with. The stand-in does not check signatures, so these are obviously fake.
  */
 export const STAND_IN_AWS_ENV = {
-  AWS_REGION: 'us-east-1',
+  AWS_REGION: REGION,
   AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
   AWS_SECRET_ACCESS_KEY: 'not-a-real-aws-secret',
 } as const;
+
+/** The real SDK client pointed at the stand-in on `url`, signing with STAND_IN_AWS_ENV. */
+export function standInSecretsManagerClient(url: string): SecretsManagerClient {
+  return new SecretsManagerClient({
+    endpoint: url,
+    region: STAND_IN_AWS_ENV.AWS_REGION,
+    credentials: {
+      accessKeyId: STAND_IN_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: STAND_IN_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+}
 
 export interface SecretsManagerStandInOptions {
   host?: string;

@@ -23,8 +23,6 @@ import {
 import { listSecrets } from './secrets-manager-listing.js';
 import { cancelRotateSecret, rotateSecret } from './secrets-manager-rotate.js';
 
-export { ACCOUNT_ID, REGION } from './secret-description.js';
-
 export class SecretsStore {
   private readonly secrets = new Map<string, StoredSecret>();
   readonly rotation: RotationRunner;

@@ -2,7 +2,7 @@
 // auth/token/full, auth/configure and auth/search (404 on an old cluster), with
 // admin faults played before, or after, the call takes effect.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from './http-server.js';
+import { bearerToken, sendJson } from './http-server.js';
 import {
   ADMIN_PATHS,
   type AdminApi,
@@ -10,8 +10,7 @@ import {
   type AdminOutcome,
 } from './thoughtspot-admin.js';
 import { AdminFaultQueue, applyFault } from './thoughtspot-faults.js';
-
-const FULL_TOKEN_PATH = '/api/rest/2.0/auth/token/full';
+import { TOKEN_PATHS } from './thoughtspot-tokens.js';
 
 export class AdminEndpoints {
   readonly faults = new AdminFaultQueue();
@@ -26,13 +25,13 @@ export class AdminEndpoints {
   /** Answers the request when it is an admin call; false leaves it to other routes. */
   handle(req: IncomingMessage, res: ServerResponse, path: string, json: unknown): boolean {
     if (req.method !== 'POST') return false;
-    if (path === FULL_TOKEN_PATH && isPasswordLogin(json)) {
+    if (TOKEN_PATHS[path] === 'full' && isPasswordLogin(json)) {
       this.answer(req, res, 'login', [], () => this.api.login(json));
       return true;
     }
     const endpoint = ADMIN_PATHS[path];
     if (endpoint === undefined || this.oldCluster) return false;
-    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const bearer = bearerToken(req);
     const statuses = endpoint === 'configure' ? this.api.requestedStatuses(json) : [];
     this.answer(req, res, endpoint, statuses, () => this.api.call(endpoint, bearer, json));
     return true;

@@ -4,7 +4,13 @@
 // `auth/search` (the plaintext keys). An "old cluster" has neither endpoint.
 import * as z from 'zod';
 import type { TrustedAuthKeys } from './thoughtspot-keys.js';
-import { DEFAULT_VALIDITY_SECONDS, fail, type TokenAuthority } from './thoughtspot-tokens.js';
+import {
+  badRequest,
+  CREDENTIAL_FIELDS,
+  DEFAULT_VALIDITY_SECONDS,
+  fail,
+  type TokenAuthority,
+} from './thoughtspot-tokens.js';
 
 export type ThoughtSpotPrivilege = 'ADMINISTRATION' | 'CONTROL_TRUSTED_AUTH';
 
@@ -42,7 +48,7 @@ const LoginSchema = z.object({
   username: z.string().min(1),
   password: z.string().min(1),
   org_id: z.number().int().min(0).optional(),
-  validity_time_in_sec: z.number().int().min(1).max(2_147_483_647).optional(),
+  validity_time_in_sec: CREDENTIAL_FIELDS.validity_time_in_sec,
 });
 
 interface Caller {
@@ -103,7 +109,7 @@ export class AdminApi {
 
   private configure(caller: Caller, body: unknown): AdminOutcome {
     const parsed = ConfigureSchema.safeParse(body);
-    if (!parsed.success) return fail(400, 10002, messages(parsed.error));
+    if (!parsed.success) return badRequest(parsed.error);
     const { cluster_preferences: cluster, org_preferences: orgs } = parsed.data;
     if (cluster && caller.orgId !== 0) {
       return fail(403, 10023, 'Cluster settings can only be changed from the Primary Org');
@@ -128,7 +134,7 @@ export class AdminApi {
 
   private search(caller: Caller, body: unknown): AdminOutcome {
     const parsed = SearchSchema.safeParse(body);
-    if (!parsed.success) return fail(400, 10002, messages(parsed.error));
+    if (!parsed.success) return badRequest(parsed.error);
     const scope = parsed.data.scope;
     const primary = caller.orgId === 0;
     if (scope === 'CLUSTER' && !primary) {
@@ -161,9 +167,4 @@ export class AdminApi {
       ? { auth_status: 'DISABLED' }
       : { auth_status: 'ENABLED', access_tokens: [{ key }] };
   }
-}
-
-/** Rule messages only, never submitted values. */
-function messages(error: z.ZodError): string {
-  return error.issues.map((issue) => issue.message).join('; ');
 }

@@ -6,7 +6,7 @@
 // tests and the embedded page can show what a policy sent.
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { THOUGHTSPOT_MAX_INT } from '../../functions/lib/config-rules.cjs';
+import { MAX_ORG_ID } from '../../functions/lib/config-rules.cjs';
 import { FILTER_OPERATORS } from '../../functions/lib/policy-schema.js';
 import type { TrustedAuthKeys } from './thoughtspot-keys.js';
 import {
@@ -18,7 +18,7 @@ import {
   type TokenOutcome,
 } from './thoughtspot-tokens.js';
 
-export const PERSIST_OPTIONS = ['REPLACE', 'APPEND', 'NONE', 'RESET'] as const;
+const PERSIST_OPTIONS = ['REPLACE', 'APPEND', 'NONE', 'RESET'] as const;
 
 // ThoughtSpot types values as `any[]`; the stand-in takes only strings, which is all
 // the service ever sends (SPEC §7), so a number slipping through fails a test.
@@ -97,7 +97,7 @@ function orgOf(request: CustomTokenRequest, keys: TrustedAuthKeys): number | und
   if (identifier === undefined) return keys.orgOfKey(request.secret_key) ?? 0;
   if (/^\d+$/.test(identifier)) {
     const id = Number(identifier);
-    return id <= THOUGHTSPOT_MAX_INT ? id : undefined;
+    return id <= MAX_ORG_ID ? id : undefined;
   }
   return keys.resolveOrg(identifier);
 }

@@ -8,7 +8,7 @@
 // To add an endpoint for a browser test, add an entry to `routes`.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from './http-server.js';
+import { bearerToken, readCookie, sendJson } from './http-server.js';
 import type { MintedToken, TokenAuthority } from './thoughtspot-tokens.js';
 
 export const SESSION_COOKIE = 'JSESSIONID';
@@ -80,7 +80,7 @@ export class SessionEndpoints {
 
   /** Who a request is for: a valid bearer token, or a session cookie from login. */
   private caller(req: IncomingMessage): MintedToken | undefined {
-    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const bearer = bearerToken(req);
     if (bearer !== undefined && this.authority.isValid(bearer)) {
       const record = this.authority.find(bearer);
       if (record) return record;
@@ -155,12 +155,4 @@ export class SessionEndpoints {
     });
     res.end();
   }
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
 }

@@ -33,22 +33,10 @@ import {
 import { TrustedAuthKeys } from './thoughtspot-keys.js';
 import { type RecordedRequest, recordable } from './thoughtspot-request-log.js';
 import { SessionEndpoints } from './thoughtspot-session.js';
-import {
-  errorBody,
-  type MintedToken,
-  TokenAuthority,
-  type TokenKind,
-} from './thoughtspot-tokens.js';
+import { errorBody, type MintedToken, TOKEN_PATHS, TokenAuthority } from './thoughtspot-tokens.js';
 
-export type { ThoughtSpotPrivilege, ThoughtSpotUser } from './thoughtspot-admin.js';
-export type {
-  FilterRule,
-  PersistOption,
-  VariableValue,
-} from './thoughtspot-custom-tokens.js';
-export type { AdminFault, ThoughtSpotFault } from './thoughtspot-faults.js';
-export type { RecordedRequest } from './thoughtspot-request-log.js';
-export type { MintedToken, TokenKind } from './thoughtspot-tokens.js';
+export type { ThoughtSpotUser } from './thoughtspot-admin.js';
+export type { ThoughtSpotFault } from './thoughtspot-faults.js';
 
 export interface ThoughtSpotStandInOptions {
   host?: string;
@@ -104,12 +92,6 @@ export interface ThoughtSpotStandIn extends ListeningServer {
   /** Clears token and admin faults. */
   clearFaults(): void;
 }
-
-const TOKEN_PATHS: Record<string, TokenKind> = {
-  '/api/rest/2.0/auth/token/full': 'full',
-  '/api/rest/2.0/auth/token/object': 'object',
-  '/api/rest/2.0/auth/token/custom': 'custom',
-};
 
 export async function startThoughtSpotStandIn(
   options: ThoughtSpotStandInOptions,

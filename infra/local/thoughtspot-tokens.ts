@@ -11,6 +11,13 @@ import type { KeyKind, OrgInfo, TrustedAuthKeys } from './thoughtspot-keys.js';
 /** Which endpoint minted a token: auth/token/full, /object or /custom. */
 export type TokenKind = 'full' | 'object' | 'custom';
 
+/** The endpoint of each kind of token (a password login also comes in on `full`'s). */
+export const TOKEN_PATHS: Readonly<Record<string, TokenKind>> = {
+  '/api/rest/2.0/auth/token/full': 'full',
+  '/api/rest/2.0/auth/token/object': 'object',
+  '/api/rest/2.0/auth/token/custom': 'custom',
+};
+
 export interface MintedToken extends Partial<CustomTokenValues> {
   token: string;
   /** A password login (kept out of `minted`) counts as 'full'. */

@@ -2,6 +2,7 @@
 // runs serverless-offline with --ignoreJWTSignature, which decodes the JWT and
 // checks only issuer, audience and expiry. A real API Gateway refuses them, which
 // is the point: nothing printed here works against a deployed stage.
+import { DEFAULTS } from '../../functions/lib/config-rules.cjs';
 
 export interface DevJwtOptions {
   /** The ThoughtSpot username, put in `usernameClaim` (default claim `email`). */
@@ -30,10 +31,11 @@ export function createDevJwt(options: DevJwtOptions): string {
     iat: issuedAt,
     exp: issuedAt + (options.expiresInSeconds ?? 3600),
     ...options.extraClaims,
-    [options.usernameClaim ?? 'email']: options.user,
+    [options.usernameClaim ?? DEFAULTS.USERNAME_CLAIM]: options.user,
   };
   // One Org as a string, as API Gateway passes claims; several as a JSON array.
-  if (orgs.length === 1) claims[options.orgClaim ?? 'ts_org'] = orgs[0];
-  if (orgs.length > 1) claims[options.orgClaim ?? 'ts_org'] = [...orgs];
+  const orgClaim = options.orgClaim ?? DEFAULTS.ORG_CLAIM;
+  if (orgs.length === 1) claims[orgClaim] = orgs[0];
+  if (orgs.length > 1) claims[orgClaim] = [...orgs];
   return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
 }
