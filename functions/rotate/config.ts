@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../lib/config.js';
+import { ConfigError, ENV_VARIABLES } from '../lib/config.js';
 import { ROTATION_DEFAULTS } from '../lib/config-rules.cjs';
 import { optional, readVariables, type Variable, withDefault } from '../lib/env-variables.js';
 import { usernameProblem } from '../lib/username.js';
@@ -6,7 +6,7 @@ import { usernameProblem } from '../lib/username.js';
 /**
  * The rotation function's configuration (SPEC §4, §6), read once at cold start:
  * the token function's THOUGHTSPOT_HOST, SECRET_ID_TEMPLATE and THOUGHTSPOT_TIMEOUT_MS
- * (parsed by the same loadConfig), plus the two variables only rotation reads.
+ * (read by the token function's own readers), plus the two variables only rotation reads.
  */
 
 /** SPEC §6: the secret holding the ThoughtSpot admin's {"username", "password"}. */
@@ -26,6 +26,14 @@ export const ROTATION_ENV_VARIABLES = {
   }),
 } satisfies Record<string, Variable<unknown>>;
 
+/** Every variable the rotation function reads: the shared ones first, then its own. */
+const VARIABLES = {
+  THOUGHTSPOT_HOST: ENV_VARIABLES.THOUGHTSPOT_HOST,
+  SECRET_ID_TEMPLATE: ENV_VARIABLES.SECRET_ID_TEMPLATE,
+  THOUGHTSPOT_TIMEOUT_MS: ENV_VARIABLES.THOUGHTSPOT_TIMEOUT_MS,
+  ...ROTATION_ENV_VARIABLES,
+} satisfies Record<string, Variable<unknown>>;
+
 export interface RotationConfig {
   thoughtSpotHost: string;
   secretIdTemplate: string;
@@ -37,23 +45,13 @@ export interface RotationConfig {
 
 /** Parses the environment; throws a ConfigError naming every bad variable. */
 export function loadRotationConfig(env: Record<string, string | undefined>): RotationConfig {
-  const own = readVariables(ROTATION_ENV_VARIABLES, env);
-  const problems = own.problems;
-  let shared: ReturnType<typeof loadConfig> | undefined;
-  try {
-    shared = loadConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.unshift(error.message.replace(/^Invalid configuration: /, ''));
-  }
-  if (!shared || !own.values) {
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
+  const { values, problems } = readVariables(VARIABLES, env);
+  if (!values) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return {
-    thoughtSpotHost: shared.thoughtSpotHost,
-    secretIdTemplate: shared.secretIdTemplate,
-    thoughtSpotTimeoutMs: shared.thoughtSpotTimeoutMs,
-    adminSecretId: own.values.THOUGHTSPOT_ADMIN_SECRET_ID,
-    rotationTestUser: own.values.ROTATION_TEST_USER,
+    thoughtSpotHost: values.THOUGHTSPOT_HOST,
+    secretIdTemplate: values.SECRET_ID_TEMPLATE,
+    thoughtSpotTimeoutMs: values.THOUGHTSPOT_TIMEOUT_MS,
+    adminSecretId: values.THOUGHTSPOT_ADMIN_SECRET_ID,
+    rotationTestUser: values.ROTATION_TEST_USER,
   };
 }

@@ -61,6 +61,26 @@ describe('loadRotationConfig', () => {
     );
     expect(message).toMatch(/ROTATION_TEST_USER has leading or trailing whitespace/);
   });
+
+  it('reads only its own variables: a token-only variable that is wrong does not stop it', () => {
+    const config = loadRotationConfig({
+      THOUGHTSPOT_HOST: HOST,
+      TOKEN_POLICY: '{not json',
+      ORG_MAP: '[]',
+    });
+
+    expect(config.thoughtSpotHost).toBe(HOST);
+  });
+
+  it('lists the problems as "NAME message", the shared variables first', () => {
+    const { message } = thrownAs(ConfigError, () =>
+      loadRotationConfig({ THOUGHTSPOT_TIMEOUT_MS: '5', ROTATION_TEST_USER: ' padded' }),
+    );
+
+    expect(message).toMatch(
+      /^Invalid configuration: THOUGHTSPOT_HOST is required; THOUGHTSPOT_TIMEOUT_MS must be an integer from 100 to \d+; ROTATION_TEST_USER /,
+    );
+  });
 });
 
 describe('orgIdOfSecretName', () => {
