@@ -1,5 +1,5 @@
 import { ConfigError, ENV_VARIABLES } from '../lib/config.js';
-import { ROTATION_DEFAULTS } from '../lib/config-rules.cjs';
+import { adminSecretIdProblem, ROTATION_DEFAULTS, secretNamePrefix } from '../lib/config-rules.cjs';
 import { optional, readVariables, type Variable, withDefault } from '../lib/env-variables.js';
 import { usernameProblem } from '../lib/username.js';
 
@@ -12,14 +12,13 @@ import { usernameProblem } from '../lib/username.js';
 /** SPEC §6: the secret holding the ThoughtSpot admin's {"username", "password"}. */
 export const DEFAULT_ADMIN_SECRET_ID = ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID;
 
-/** A Secrets Manager secret name (letters, digits, /_+=.@-) or an ARN (adds ':'). */
-const SECRET_ID = /^[\w/+=.@:-]{1,2048}$/;
-
 /** The rotation function's own variables; exported for the README drift test. */
 export const ROTATION_ENV_VARIABLES = {
-  THOUGHTSPOT_ADMIN_SECRET_ID: withDefault(DEFAULT_ADMIN_SECRET_ID, (text, refuse) =>
-    SECRET_ID.test(text) ? text : refuse('must be a Secrets Manager secret name or ARN'),
-  ),
+  // Its form here; outside the Org secrets' prefix once SECRET_ID_TEMPLATE is read.
+  THOUGHTSPOT_ADMIN_SECRET_ID: withDefault(DEFAULT_ADMIN_SECRET_ID, (text, refuse) => {
+    const problem = adminSecretIdProblem(text, undefined);
+    return problem === undefined ? text : refuse(problem);
+  }),
   ROTATION_TEST_USER: optional((text, refuse) => {
     const problem = usernameProblem(text);
     return problem === undefined ? text : refuse(problem);
@@ -46,7 +45,14 @@ export interface RotationConfig {
 /** Parses the environment; throws a ConfigError naming every bad variable. */
 export function loadRotationConfig(env: Record<string, string | undefined>): RotationConfig {
   const { values, problems } = readVariables(VARIABLES, env);
-  if (!values) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  if (values) {
+    const orgSecretPrefix = secretNamePrefix(values.SECRET_ID_TEMPLATE);
+    const problem = adminSecretIdProblem(values.THOUGHTSPOT_ADMIN_SECRET_ID, orgSecretPrefix);
+    if (problem !== undefined) problems.push(`THOUGHTSPOT_ADMIN_SECRET_ID ${problem}`);
+  }
+  if (!values || problems.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
   return {
     thoughtSpotHost: values.THOUGHTSPOT_HOST,
     secretIdTemplate: values.SECRET_ID_TEMPLATE,

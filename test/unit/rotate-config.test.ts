@@ -62,6 +62,36 @@ describe('loadRotationConfig', () => {
     expect(message).toMatch(/ROTATION_TEST_USER has leading or trailing whitespace/);
   });
 
+  it("refuses an admin secret inside the Org secrets' prefix, as the deployment does", () => {
+    const { message } = thrownAs(ConfigError, () =>
+      loadRotationConfig({
+        THOUGHTSPOT_HOST: HOST,
+        SECRET_ID_TEMPLATE: 'ts/{orgId}',
+        THOUGHTSPOT_ADMIN_SECRET_ID:
+          'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ts/admin-AbCdEf',
+      }),
+    );
+
+    expect(message).toBe(
+      'Invalid configuration: THOUGHTSPOT_ADMIN_SECRET_ID must not start with the Org secrets\' prefix "ts/": the token function may read those',
+    );
+  });
+
+  it('refuses a name that is not a secret name or a Secrets Manager ARN', () => {
+    for (const id of [
+      'ts/*',
+      'name:with:colons',
+      'arn:aws:ssm:us-east-1:123456789012:parameter/x',
+    ]) {
+      const { message } = thrownAs(ConfigError, () =>
+        loadRotationConfig({ THOUGHTSPOT_HOST: HOST, THOUGHTSPOT_ADMIN_SECRET_ID: id }),
+      );
+      expect(message).toMatch(
+        /THOUGHTSPOT_ADMIN_SECRET_ID must be a Secrets Manager secret name or ARN$/,
+      );
+    }
+  });
+
   it('reads only its own variables: a token-only variable that is wrong does not stop it', () => {
     const config = loadRotationConfig({
       THOUGHTSPOT_HOST: HOST,
