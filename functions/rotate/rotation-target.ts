@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { orgIdOfSecretName } from '../lib/secret-names.js';
+import { AWSCURRENT, AWSPENDING, versionWith } from '../lib/secret-stages.js';
 import { NotAnOrgSecretError, RotationError } from './errors.js';
-import { AWSCURRENT, AWSPENDING, type SecretVersionsPort } from './secret-versions.js';
+import type { SecretVersionsPort } from './secret-versions.js';
 
 /** What Secrets Manager invokes the function with (AWS-AND-ABAC-FACTS §1.2). */
 export const RotationEventSchema = z.object({
@@ -69,8 +70,6 @@ export async function rotationTarget(
       `Version ${versionId} of secret ${described.name} is neither AWSCURRENT nor AWSPENDING.`,
     );
   }
-  const currentVersionId = Object.keys(described.stages).find((id) =>
-    described.stages[id]?.includes(AWSCURRENT),
-  );
+  const currentVersionId = versionWith(described.stages, AWSCURRENT);
   return { arn: described.arn, name: described.name, orgId, versionId, currentVersionId, finished };
 }

@@ -1,4 +1,5 @@
 import { parseSecretValue } from '../lib/secret-keys.js';
+import { AWSCURRENT, AWSPENDING } from '../lib/secret-stages.js';
 import {
   isTrustedAuthOff,
   type MintToken,
@@ -9,7 +10,7 @@ import { RotationError, TrustedAuthOffError } from './errors.js';
 import type { OrgTrustedAuthPort } from './org-trusted-auth.js';
 import type { RotationStep, RotationTarget } from './rotation-target.js';
 import { inSameFormat } from './secret-format.js';
-import { AWSCURRENT, AWSPENDING, type SecretVersionsPort } from './secret-versions.js';
+import type { SecretVersionsPort } from './secret-versions.js';
 
 /**
  * The four steps of Secrets Manager's rotation protocol for one Org key (SPEC §6).

@@ -1,11 +1,11 @@
 import type { RotationRulesType, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { pendingVersion } from '../../../functions/lib/secret-stages.js';
 import { isTrustedAuthOff, type TrustedAuthLevel } from '../../../functions/lib/thoughtspot.js';
 import { orgIdsOption, parseCommandArgs } from '../args.js';
 import type { Command } from '../context.js';
 import { listOrgSecrets, type OrgSecret } from '../org-secrets.js';
 import { describeRules } from '../rotation-rules.js';
 import { secretNames } from '../secret-names.js';
-import { pendingVersion } from '../secret-state.js';
 import { readStoredKey, sameKey } from '../stored-key.js';
 import { table } from '../table.js';
 import { orgsToCover, readTrustedAuth, THOUGHTSPOT_OPTIONS } from '../trusted-auth.js';

@@ -3,6 +3,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { pendingVersion } from '../../../functions/lib/secret-stages.js';
 import { isTrustedAuthOff } from '../../../functions/lib/thoughtspot.js';
 import { inSameFormat } from '../../../functions/rotate/secret-format.js';
 import { orgIdsOption, parseCommandArgs } from '../args.js';
@@ -10,7 +11,6 @@ import type { Command, CommandContext } from '../context.js';
 import { CommandFailedError } from '../errors.js';
 import { listOrgSecrets, type OrgSecret } from '../org-secrets.js';
 import { orgSecretDescription, secretNames } from '../secret-names.js';
-import { pendingVersion } from '../secret-state.js';
 import { readStoredKey, sameKey } from '../stored-key.js';
 import { table } from '../table.js';
 import {
