@@ -20,10 +20,8 @@ export interface RotationTarget {
   orgId: number;
   /** The event's ClientRequestToken: the new version. */
   versionId: string;
-  /** The version AWSCURRENT is on now, if any. */
+  /** The version AWSCURRENT is on now, if any: the token's own once the rotation finished. */
   currentVersionId: string | undefined;
-  /** The token already is AWSCURRENT: the rotation finished, nothing is left to do. */
-  finished: boolean;
 }
 
 export function parseRotationEvent(event: unknown): RotationEvent {
@@ -64,12 +62,11 @@ export async function rotationTarget(
       `Version ${versionId} is not a version of secret ${described.name} with a staging label.`,
     );
   }
-  const finished = stages.includes(AWSCURRENT);
-  if (!finished && !stages.includes(AWSPENDING)) {
+  if (!stages.includes(AWSCURRENT) && !stages.includes(AWSPENDING)) {
     throw new RotationError(
       `Version ${versionId} of secret ${described.name} is neither AWSCURRENT nor AWSPENDING.`,
     );
   }
   const currentVersionId = versionWith(described.stages, AWSCURRENT);
-  return { arn: described.arn, name: described.name, orgId, versionId, currentVersionId, finished };
+  return { arn: described.arn, name: described.name, orgId, versionId, currentVersionId };
 }

@@ -223,14 +223,26 @@ export const testSecret: StepFunction = async (target, ports) => {
 
 /** AWSCURRENT moves to the new version; the old one becomes AWSPREVIOUS. */
 export const finishSecret: StepFunction = async (target, ports) => {
-  if (target.currentVersionId === target.versionId) return { outcome: 'already-current' };
   await ports.secrets.moveCurrent(target.arn, target.versionId, target.currentVersionId);
   return { outcome: 'moved-awscurrent', fields: { previousVersionId: target.currentVersionId } };
 };
 
-export const STEPS: Readonly<Record<RotationStep, StepFunction>> = {
+const STEPS: Readonly<Record<RotationStep, StepFunction>> = {
   createSecret,
   setSecret,
   testSecret,
   finishSecret,
 };
+
+/**
+ * The event's step. A token that already is AWSCURRENT finished its rotation: every
+ * step, a late retry of any of them included, then does nothing.
+ */
+export async function runStep(
+  step: RotationStep,
+  target: RotationTarget,
+  ports: RotationPorts,
+): Promise<StepResult> {
+  if (target.currentVersionId === target.versionId) return { outcome: 'already-current' };
+  return STEPS[step](target, ports);
+}
