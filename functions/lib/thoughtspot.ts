@@ -21,6 +21,7 @@ export {
   type ThoughtSpotAdmin,
   type TrustedAuthLevel,
   type TrustedAuthSettings,
+  trustedAuthKey,
 } from './thoughtspot/admin-client.js';
 export {
   MAX_RETRY_AFTER_SECONDS,

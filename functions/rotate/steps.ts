@@ -5,6 +5,7 @@ import {
   type MintToken,
   TokenRejectedError,
   type TrustedAuthLevel,
+  trustedAuthKey,
 } from '../lib/thoughtspot.js';
 import { RotationError, TrustedAuthOffError } from './errors.js';
 import type { OrgTrustedAuthPort } from './org-trusted-auth.js';
@@ -45,15 +46,16 @@ export const ENABLE_RETRY_DELAY_MS = 1000;
 /** The test token's lifetime (SPEC §6). */
 export const TEST_TOKEN_VALIDITY_SECONDS = 60;
 
-/** The level's key. More than one is not documented: use the first and say so. */
+/** The level's key (trustedAuthKey), with a warning when ThoughtSpot lists more than one. */
 function keyOf(level: TrustedAuthLevel, orgId: number, ports: RotationPorts): string | undefined {
-  if (level.keys.length > 1) {
+  const key = trustedAuthKey(level);
+  if (key !== undefined && level.keys.length > 1) {
     ports.warn('ThoughtSpot lists more than one key for the Org; using the first (unexpected)', {
       orgId,
       keyCount: level.keys.length,
     });
   }
-  return level.keys[0];
+  return key;
 }
 
 async function pendingKey(target: RotationTarget, ports: RotationPorts): Promise<string> {
@@ -161,7 +163,7 @@ export const createSecret: StepFunction = async (target, ports) => {
   const currentKey = parseSecretValue(current);
 
   const before = await ports.trustedAuth.read(orgId);
-  const held = isTrustedAuthOff(before) ? undefined : keyOf(before, orgId, ports);
+  const held = keyOf(before, orgId, ports);
   let result: { key: string; outcome: string };
   if (held !== undefined && held !== currentKey) {
     ports.warn('ThoughtSpot already holds a key for the Org other than AWSCURRENT; storing it', {
@@ -179,7 +181,7 @@ export const createSecret: StepFunction = async (target, ports) => {
 export const setSecret: StepFunction = async (target, ports) => {
   const pending = await pendingKey(target, ports);
   const level = await ports.trustedAuth.read(target.orgId);
-  const key = isTrustedAuthOff(level) ? undefined : keyOf(level, target.orgId, ports);
+  const key = keyOf(level, target.orgId, ports);
   if (key === undefined) {
     throw new RotationError(
       `ThoughtSpot lists no key for Org ${target.orgId}: trusted auth is off.`,

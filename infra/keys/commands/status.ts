@@ -1,6 +1,10 @@
 import type { RotationRulesType, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { pendingVersion } from '../../../functions/lib/secret-stages.js';
-import { isTrustedAuthOff, type TrustedAuthLevel } from '../../../functions/lib/thoughtspot.js';
+import {
+  isTrustedAuthOff,
+  type TrustedAuthLevel,
+  trustedAuthKey,
+} from '../../../functions/lib/thoughtspot.js';
 import { orgIdsOption, parseCommandArgs } from '../args.js';
 import type { Command } from '../context.js';
 import { listOrgSecrets, type OrgSecret } from '../org-secrets.js';
@@ -47,7 +51,7 @@ async function storedKeyState(
   level: TrustedAuthLevel | undefined,
   secret: OrgSecret | undefined,
 ): Promise<OrgStatus['storedKey']> {
-  const key = level && !isTrustedAuthOff(level) ? level.keys[0] : undefined;
+  const key = level === undefined ? undefined : trustedAuthKey(level);
   if (key === undefined || !secret || secret.entry.DeletedDate) return 'not-compared';
   const stored = await readStoredKey(client, secret.name);
   return stored.key !== undefined && sameKey(stored.key, key) ? 'match' : 'mismatch';

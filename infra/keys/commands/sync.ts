@@ -4,7 +4,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { pendingVersion } from '../../../functions/lib/secret-stages.js';
-import { isTrustedAuthOff } from '../../../functions/lib/thoughtspot.js';
+import { trustedAuthKey } from '../../../functions/lib/thoughtspot.js';
 import { inSameFormat } from '../../../functions/rotate/secret-format.js';
 import { orgIdsOption, parseCommandArgs } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
@@ -47,8 +47,8 @@ interface OrgJob {
 async function syncOrg(job: OrgJob): Promise<string> {
   const { orgId, secretId, secret, client, dryRun } = job;
   const level = await job.view.read(orgId);
-  const key = level.keys[0];
-  if (isTrustedAuthOff(level) || key === undefined) return 'skipped (trusted auth off)';
+  const key = trustedAuthKey(level);
+  if (key === undefined) return 'skipped (trusted auth off)';
   if (level.keys.length > 1) {
     job.context.note(
       `note: ThoughtSpot lists ${level.keys.length} keys for Org ${orgId}; using the first`,
