@@ -9,16 +9,17 @@ import { usernameProblem } from '../lib/username.js';
  * (read by the token function's own readers), plus the two variables only rotation reads.
  */
 
-/** SPEC §6: the secret holding the ThoughtSpot admin's {"username", "password"}. */
-export const DEFAULT_ADMIN_SECRET_ID = ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID;
-
 /** The rotation function's own variables; exported for the README drift test. */
 export const ROTATION_ENV_VARIABLES = {
-  // Its form here; outside the Org secrets' prefix once SECRET_ID_TEMPLATE is read.
-  THOUGHTSPOT_ADMIN_SECRET_ID: withDefault(DEFAULT_ADMIN_SECRET_ID, (text, refuse) => {
-    const problem = adminSecretIdProblem(text, undefined);
-    return problem === undefined ? text : refuse(problem);
-  }),
+  // SPEC §6: the secret holding the ThoughtSpot admin's {"username", "password"}. Its
+  // form here; outside the Org secrets' prefix once SECRET_ID_TEMPLATE is read.
+  THOUGHTSPOT_ADMIN_SECRET_ID: withDefault(
+    ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID,
+    (text, refuse) => {
+      const problem = adminSecretIdProblem(text, undefined);
+      return problem === undefined ? text : refuse(problem);
+    },
+  ),
   ROTATION_TEST_USER: optional((text, refuse) => {
     const problem = usernameProblem(text);
     return problem === undefined ? text : refuse(problem);

@@ -5,7 +5,7 @@ import { NotAnOrgSecretError, RotationError } from './errors.js';
 import type { SecretVersionsPort } from './secret-versions.js';
 
 /** What Secrets Manager invokes the function with (AWS-AND-ABAC-FACTS §1.2). */
-export const RotationEventSchema = z.object({
+const RotationEventSchema = z.object({
   Step: z.enum(['createSecret', 'setSecret', 'testSecret', 'finishSecret']),
   SecretId: z.string().check(z.minLength(1)),
   ClientRequestToken: z.string().check(z.minLength(1)),

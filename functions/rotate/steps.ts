@@ -38,13 +38,13 @@ export interface StepResult {
   fields?: Record<string, unknown>;
 }
 
-export type StepFunction = (target: RotationTarget, ports: RotationPorts) => Promise<StepResult>;
+type StepFunction = (target: RotationTarget, ports: RotationPorts) => Promise<StepResult>;
 
 /** A failed ENABLED is tried this often within the invocation, waiting RETRY_DELAY_MS × attempt. */
 export const ENABLE_ATTEMPTS = 3;
-export const ENABLE_RETRY_DELAY_MS = 1000;
+const ENABLE_RETRY_DELAY_MS = 1000;
 /** The test token's lifetime (SPEC §6). */
-export const TEST_TOKEN_VALIDITY_SECONDS = 60;
+const TEST_TOKEN_VALIDITY_SECONDS = 60;
 
 /** The level's key (trustedAuthKey), with a warning when ThoughtSpot lists more than one. */
 function keyOf(level: TrustedAuthLevel, orgId: number, ports: RotationPorts): string | undefined {

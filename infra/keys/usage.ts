@@ -1,5 +1,4 @@
-import { DEFAULTS } from '../../functions/lib/config-rules.cjs';
-import { DEFAULT_ADMIN_SECRET_ID } from '../../functions/rotate/config.js';
+import { DEFAULTS, ROTATION_DEFAULTS } from '../../functions/lib/config-rules.cjs';
 import { DEFAULT_WAIT_SECONDS } from './commands/rotate.js';
 import { FUNCTION_ARN_VARIABLE } from './commands/schedule.js';
 import {
@@ -64,7 +63,7 @@ AWS_REGION, ...), AWS_ENDPOINT_URL_SECRETS_MANAGER (another endpoint),
 SECRET_ID_TEMPLATE (default ${DEFAULTS.SECRET_ID_TEMPLATE}); verify, sync and
 status also read THOUGHTSPOT_HOST and THOUGHTSPOT_TIMEOUT_MS, verify
 FALLBACK_TO_PRIMARY_ORG, sync and status THOUGHTSPOT_ADMIN_SECRET_ID (default
-${DEFAULT_ADMIN_SECRET_ID}: JSON {"username", "password"}); schedule reads
+${ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID}: JSON {"username", "password"}); schedule reads
 ${FUNCTION_ARN_VARIABLE} (the rotation function's ARN, from the stack outputs).
 
 Exit codes: 0 done, 1 failed (AWS error, key refused, verify failed, an Org

@@ -321,7 +321,6 @@ module.exports = {
   thoughtspotTimeoutMs,
   alarmTopicArn,
   orgSecretNamePrefix,
-  secretNamePrefix,
   tokenPolicy,
   DEFAULT_TOKEN_POLICY_FILE,
 };

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/lib/config.js';
+import { ROTATION_DEFAULTS } from '../../functions/lib/config-rules.cjs';
 import { SecretValueError } from '../../functions/lib/errors.js';
 import { secretIdFor } from '../../functions/lib/secret-keys.js';
 import { orgIdOfSecretName } from '../../functions/lib/secret-names.js';
-import { DEFAULT_ADMIN_SECRET_ID, loadRotationConfig } from '../../functions/rotate/config.js';
+import { loadRotationConfig } from '../../functions/rotate/config.js';
 import { parseRotationEvent } from '../../functions/rotate/rotation-target.js';
 import { inSameFormat } from '../../functions/rotate/secret-format.js';
 import { errorTexts, rejection, thrownAs } from '../support/errors.js';
@@ -17,10 +18,10 @@ describe('loadRotationConfig', () => {
       thoughtSpotHost: HOST,
       secretIdTemplate: 'thoughtspot/trusted-auth/org/{orgId}',
       thoughtSpotTimeoutMs: 5000,
-      adminSecretId: DEFAULT_ADMIN_SECRET_ID,
+      adminSecretId: ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID,
       rotationTestUser: undefined,
     });
-    expect(DEFAULT_ADMIN_SECRET_ID).toBe('thoughtspot/trusted-auth/admin');
+    expect(ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID).toBe('thoughtspot/trusted-auth/admin');
   });
 
   it('reads THOUGHTSPOT_ADMIN_SECRET_ID (a name or an ARN) and ROTATION_TEST_USER verbatim', () => {
@@ -42,7 +43,7 @@ describe('loadRotationConfig', () => {
       ROTATION_TEST_USER: '',
     });
 
-    expect(config.adminSecretId).toBe(DEFAULT_ADMIN_SECRET_ID);
+    expect(config.adminSecretId).toBe(ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID);
     expect(config.rotationTestUser).toBeUndefined();
   });
 
