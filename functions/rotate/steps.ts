@@ -10,7 +10,7 @@ import {
 import { RotationError, TrustedAuthOffError } from './errors.js';
 import type { OrgTrustedAuthPort } from './org-trusted-auth.js';
 import type { RotationStep, RotationTarget } from './rotation-target.js';
-import { inSameFormat } from './secret-format.js';
+import { readStoredValue } from './secret-format.js';
 import type { SecretVersionsPort } from './secret-versions.js';
 
 /**
@@ -156,24 +156,24 @@ export const createSecret: StepFunction = async (target, ports) => {
   if ((await ports.secrets.read(arn, { versionId })) !== undefined) {
     return { outcome: 'already-stored' };
   }
-  const current = await ports.secrets.read(arn, { stage: AWSCURRENT });
-  if (current === undefined) {
+  const currentValue = await ports.secrets.read(arn, { stage: AWSCURRENT });
+  if (currentValue === undefined) {
     throw new RotationError(`Secret ${target.name} has no AWSCURRENT value to rotate from.`);
   }
-  const currentKey = parseSecretValue(current);
+  const current = readStoredValue(currentValue);
 
   const before = await ports.trustedAuth.read(orgId);
   const held = keyOf(before, orgId, ports);
   let result: { key: string; outcome: string };
-  if (held !== undefined && held !== currentKey) {
+  if (held !== undefined && held !== current.key) {
     ports.warn('ThoughtSpot already holds a key for the Org other than AWSCURRENT; storing it', {
       orgId,
     });
     result = { key: held, outcome: 'stored-key-thoughtspot-holds' };
   } else {
-    result = await newKey(orgId, before, currentKey, ports);
+    result = await newKey(orgId, before, current.key, ports);
   }
-  await ports.secrets.putPending(arn, versionId, inSameFormat(current, result.key));
+  await ports.secrets.putPending(arn, versionId, current.withKey(result.key));
   return { outcome: result.outcome };
 };
 

@@ -6,7 +6,7 @@ import { secretIdFor } from '../../functions/lib/secret-keys.js';
 import { orgIdOfSecretName } from '../../functions/lib/secret-names.js';
 import { loadRotationConfig } from '../../functions/rotate/config.js';
 import { parseRotationEvent } from '../../functions/rotate/rotation-target.js';
-import { inSameFormat } from '../../functions/rotate/secret-format.js';
+import { inSameFormat, readStoredValue } from '../../functions/rotate/secret-format.js';
 import { errorTexts, rejection, thrownAs } from '../support/errors.js';
 import { fakeKey } from '../support/fixtures.js';
 
@@ -159,6 +159,19 @@ describe('inSameFormat', () => {
       expect(error).toBeInstanceOf(SecretValueError);
       expect(errorTexts(error)).not.toContain(secret);
     }
+  });
+});
+
+describe('readStoredValue', () => {
+  it("reads the key and stores a new one in the value's format, bare or JSON", () => {
+    const oldKey = fakeKey('old');
+    const bare = readStoredValue(`  ${oldKey}\n`);
+    const json = readStoredValue(JSON.stringify({ note: 'prod', secret_key: oldKey }));
+
+    expect(bare.key).toBe(oldKey);
+    expect(bare.withKey('new-key')).toBe('new-key');
+    expect(json.key).toBe(oldKey);
+    expect(json.withKey('new-key')).toBe(JSON.stringify({ note: 'prod', secret_key: 'new-key' }));
   });
 });
 
