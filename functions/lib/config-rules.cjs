@@ -159,6 +159,32 @@ function secretIdTemplateProblem(template) {
  */
 const secretNamePrefix = (template) => template.slice(0, template.indexOf(ORG_ID_PLACEHOLDER));
 
+/** The start of a Secrets Manager secret ARN, up to the secret's name. */
+const SECRET_ARN_START = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:/;
+
+/**
+ * What is wrong with THOUGHTSPOT_ADMIN_SECRET_ID, or undefined if nothing is: it
+ * must be a secret name or a Secrets Manager secret ARN, and its name must lie
+ * outside the Org secrets' prefix (secretNamePrefix of SECRET_ID_TEMPLATE), or the
+ * token function, which may read every secret under that prefix, could read the
+ * admin password. `orgSecretPrefix` undefined: the prefix is not known, only the
+ * form is checked.
+ * @param {string} id
+ * @param {string | undefined} orgSecretPrefix
+ * @returns {string | undefined}
+ */
+function adminSecretIdProblem(id, orgSecretPrefix) {
+  const isArn = id.startsWith('arn:');
+  const name = id.replace(SECRET_ARN_START, '');
+  if (name === '' || !SECRET_NAME_CHARS.test(name) || (isArn && name === id)) {
+    return 'must be a Secrets Manager secret name or ARN';
+  }
+  if (orgSecretPrefix !== undefined && name.startsWith(orgSecretPrefix)) {
+    return `must not start with the Org secrets' prefix "${orgSecretPrefix}": the token function may read those`;
+  }
+  return undefined;
+}
+
 module.exports = {
   METRICS_NAMESPACE,
   THOUGHTSPOT_MAX_INT,
@@ -179,4 +205,5 @@ module.exports = {
   SECRET_NAME_CHARS,
   secretIdTemplateProblem,
   secretNamePrefix,
+  adminSecretIdProblem,
 };

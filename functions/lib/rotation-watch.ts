@@ -3,6 +3,7 @@ import {
   GetSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { AWSCURRENT, AWSPENDING, pendingVersion, versionWith } from './secret-stages.js';
 
 /**
  * Looks at a secret's rotation for requests whose key ThoughtSpot rejected (SPEC §5).
@@ -95,16 +96,10 @@ export function createRotationWatch(options: RotationWatchOptions): RotationWatc
         new DescribeSecretCommand({ SecretId: secretId }),
         callOptions(),
       );
-      let currentVersionId: string | undefined;
-      let pendingVersionId: string | undefined;
-      for (const [versionId, stages] of Object.entries(described.VersionIdsToStages ?? {})) {
-        if (stages.includes('AWSCURRENT')) currentVersionId = versionId;
-        if (stages.includes('AWSPENDING')) pendingVersionId = versionId;
-      }
-      // After finishSecret AWSPENDING may stay on the AWSCURRENT version: that is no rotation.
-      if (pendingVersionId === undefined || pendingVersionId === currentVersionId) {
-        return { state: 'idle', currentVersionId };
-      }
+      const stages = described.VersionIdsToStages;
+      const currentVersionId = versionWith(stages, AWSCURRENT);
+      const pendingVersionId = pendingVersion(stages);
+      if (pendingVersionId === undefined) return { state: 'idle', currentVersionId };
       const pendingKey =
         knownKey(secretId, pendingVersionId) ?? (await readPending(secretId, pendingVersionId));
       return { state: 'rotating', currentVersionId, pendingVersionId, pendingKey };
@@ -119,7 +114,7 @@ export function createRotationWatch(options: RotationWatchOptions): RotationWatc
         new GetSecretValueCommand({
           SecretId: secretId,
           VersionId: versionId,
-          VersionStage: 'AWSPENDING',
+          VersionStage: AWSPENDING,
         }),
         callOptions(),
       );

@@ -5,6 +5,7 @@ import { ORG_ID_PLACEHOLDER, SECRET_LOOKUP_TIMEOUT_MS } from './config-rules.cjs
 import { OrgNotConfiguredError, SecretUnavailableError, SecretValueError } from './errors.js';
 import { parseJson } from './json.js';
 import { createRotationWatch, DEFAULT_ROTATION_POLL_INTERVAL_MS } from './rotation-watch.js';
+import { isNotFound } from './secret-stages.js';
 
 /**
  * Per-Org secret keys from Secrets Manager, behind a narrow port.
@@ -121,12 +122,6 @@ interface Lookup {
   key: string | null;
   cache: CacheStatus;
 }
-
-const isNotFound = (error: unknown): boolean =>
-  error instanceof Error &&
-  (error.name === 'ResourceNotFoundException' ||
-    // A secret scheduled for deletion is, for us, a secret that is gone.
-    (error.name === 'InvalidRequestException' && /marked for deletion/i.test(error.message)));
 
 export function createSecretKeys(options: SecretKeysOptions): SecretKeys {
   const {

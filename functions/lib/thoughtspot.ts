@@ -19,6 +19,7 @@ export {
   type ThoughtSpotAdmin,
   type TrustedAuthLevel,
   type TrustedAuthSettings,
+  trustedAuthKey,
 } from './thoughtspot/admin-client.js';
 export {
   MAX_RETRY_AFTER_SECONDS,

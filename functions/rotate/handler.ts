@@ -18,7 +18,7 @@ import { createOrgTrustedAuth } from './org-trusted-auth.js';
 import { addRotationStepMetric, FAILED_OUTCOME } from './rotation-metrics.js';
 import { parseRotationEvent, type RotationStep, rotationTarget } from './rotation-target.js';
 import { createSecretVersions } from './secret-versions.js';
-import { type RotationPorts, STEPS, type StepResult } from './steps.js';
+import { type RotationPorts, runStep } from './steps.js';
 
 // Composition root: configuration and clients are built once per cold start.
 // A bad variable throws here, naming it. The steps are in steps.ts.
@@ -83,9 +83,7 @@ async function rotate(event: unknown): Promise<void> {
     const target = await rotationTarget(request, secrets, config.secretIdTemplate);
     log.secretName = target.name;
     log.orgId = target.orgId;
-    const result: StepResult = target.finished
-      ? { outcome: 'already-current' }
-      : await STEPS[request.Step](target, invocationPorts({ ...log }));
+    const result = await runStep(request.Step, target, invocationPorts({ ...log }));
     logger.info('rotation step done', {
       ...log,
       outcome: result.outcome,

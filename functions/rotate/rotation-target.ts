@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import { orgIdOfSecretName } from '../lib/secret-names.js';
+import { AWSCURRENT, AWSPENDING, versionWith } from '../lib/secret-stages.js';
 import { NotAnOrgSecretError, RotationError } from './errors.js';
-import { AWSCURRENT, AWSPENDING, type SecretVersionsPort } from './secret-versions.js';
+import type { SecretVersionsPort } from './secret-versions.js';
 
 /** What Secrets Manager invokes the function with (AWS-AND-ABAC-FACTS §1.2). */
-export const RotationEventSchema = z.object({
+const RotationEventSchema = z.object({
   Step: z.enum(['createSecret', 'setSecret', 'testSecret', 'finishSecret']),
   SecretId: z.string().check(z.minLength(1)),
   ClientRequestToken: z.string().check(z.minLength(1)),
@@ -19,10 +20,8 @@ export interface RotationTarget {
   orgId: number;
   /** The event's ClientRequestToken: the new version. */
   versionId: string;
-  /** The version AWSCURRENT is on now, if any. */
+  /** The version AWSCURRENT is on now, if any: the token's own once the rotation finished. */
   currentVersionId: string | undefined;
-  /** The token already is AWSCURRENT: the rotation finished, nothing is left to do. */
-  finished: boolean;
 }
 
 export function parseRotationEvent(event: unknown): RotationEvent {
@@ -63,14 +62,11 @@ export async function rotationTarget(
       `Version ${versionId} is not a version of secret ${described.name} with a staging label.`,
     );
   }
-  const finished = stages.includes(AWSCURRENT);
-  if (!finished && !stages.includes(AWSPENDING)) {
+  if (!stages.includes(AWSCURRENT) && !stages.includes(AWSPENDING)) {
     throw new RotationError(
       `Version ${versionId} of secret ${described.name} is neither AWSCURRENT nor AWSPENDING.`,
     );
   }
-  const currentVersionId = Object.keys(described.stages).find((id) =>
-    described.stages[id]?.includes(AWSCURRENT),
-  );
-  return { arn: described.arn, name: described.name, orgId, versionId, currentVersionId, finished };
+  const currentVersionId = versionWith(described.stages, AWSCURRENT);
+  return { arn: described.arn, name: described.name, orgId, versionId, currentVersionId };
 }

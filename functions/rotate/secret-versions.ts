@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { parseJson } from '../lib/json.js';
+import { AWSCURRENT, AWSPENDING, isNotFound } from '../lib/secret-stages.js';
 import type { AdminCredentials } from '../lib/thoughtspot.js';
 import { usernameProblem } from '../lib/username.js';
 import { RotationError } from './errors.js';
@@ -16,9 +17,6 @@ import { RotationError } from './errors.js';
  * behind a narrow port: describe, read a version, store AWSPENDING, move AWSCURRENT,
  * and the admin credential. Values are returned, never logged.
  */
-
-export const AWSCURRENT = 'AWSCURRENT';
-export const AWSPENDING = 'AWSPENDING';
 
 export interface SecretDescription {
   arn: string;
@@ -33,7 +31,7 @@ export type VersionSelector = { versionId: string; stage?: string } | { stage: s
 
 export interface SecretVersionsPort {
   describe(secretId: string): Promise<SecretDescription>;
-  /** The SecretString, or undefined while the version has no value (ResourceNotFoundException). */
+  /** The SecretString, or undefined while the version has no value (isNotFound). */
   read(secretId: string, selector: VersionSelector): Promise<string | undefined>;
   /** PutSecretValue(ClientRequestToken = versionId, VersionStages = [AWSPENDING]). */
   putPending(secretId: string, versionId: string, value: string): Promise<void>;
@@ -46,9 +44,6 @@ const AdminSecretSchema = z.object({
   username: z.string().check(z.refine((name) => usernameProblem(name) === undefined)),
   password: z.string().check(z.minLength(1)),
 });
-
-const isNotFound = (error: unknown) =>
-  error instanceof Error && error.name === 'ResourceNotFoundException';
 
 export function createSecretVersions(
   client: Pick<SecretsManagerClient, 'send'>,

@@ -1,15 +1,17 @@
 import { parseSecretValue } from '../lib/secret-keys.js';
+import { AWSCURRENT, AWSPENDING } from '../lib/secret-stages.js';
 import {
   isTrustedAuthOff,
   type MintToken,
   TokenRejectedError,
   type TrustedAuthLevel,
+  trustedAuthKey,
 } from '../lib/thoughtspot.js';
 import { RotationError, TrustedAuthOffError } from './errors.js';
 import type { OrgTrustedAuthPort } from './org-trusted-auth.js';
 import type { RotationStep, RotationTarget } from './rotation-target.js';
-import { inSameFormat } from './secret-format.js';
-import { AWSCURRENT, AWSPENDING, type SecretVersionsPort } from './secret-versions.js';
+import { readStoredValue } from './secret-format.js';
+import type { SecretVersionsPort } from './secret-versions.js';
 
 /**
  * The four steps of Secrets Manager's rotation protocol for one Org key (SPEC §6).
@@ -36,23 +38,24 @@ export interface StepResult {
   fields?: Record<string, unknown>;
 }
 
-export type StepFunction = (target: RotationTarget, ports: RotationPorts) => Promise<StepResult>;
+type StepFunction = (target: RotationTarget, ports: RotationPorts) => Promise<StepResult>;
 
 /** A failed ENABLED is tried this often within the invocation, waiting RETRY_DELAY_MS × attempt. */
 export const ENABLE_ATTEMPTS = 3;
-export const ENABLE_RETRY_DELAY_MS = 1000;
+const ENABLE_RETRY_DELAY_MS = 1000;
 /** The test token's lifetime (SPEC §6). */
-export const TEST_TOKEN_VALIDITY_SECONDS = 60;
+const TEST_TOKEN_VALIDITY_SECONDS = 60;
 
-/** The level's key. More than one is not documented: use the first and say so. */
+/** The level's key (trustedAuthKey), with a warning when ThoughtSpot lists more than one. */
 function keyOf(level: TrustedAuthLevel, orgId: number, ports: RotationPorts): string | undefined {
-  if (level.keys.length > 1) {
+  const key = trustedAuthKey(level);
+  if (key !== undefined && level.keys.length > 1) {
     ports.warn('ThoughtSpot lists more than one key for the Org; using the first (unexpected)', {
       orgId,
       keyCount: level.keys.length,
     });
   }
-  return level.keys[0];
+  return key;
 }
 
 async function pendingKey(target: RotationTarget, ports: RotationPorts): Promise<string> {
@@ -153,24 +156,24 @@ export const createSecret: StepFunction = async (target, ports) => {
   if ((await ports.secrets.read(arn, { versionId })) !== undefined) {
     return { outcome: 'already-stored' };
   }
-  const current = await ports.secrets.read(arn, { stage: AWSCURRENT });
-  if (current === undefined) {
+  const currentValue = await ports.secrets.read(arn, { stage: AWSCURRENT });
+  if (currentValue === undefined) {
     throw new RotationError(`Secret ${target.name} has no AWSCURRENT value to rotate from.`);
   }
-  const currentKey = parseSecretValue(current);
+  const current = readStoredValue(currentValue);
 
   const before = await ports.trustedAuth.read(orgId);
-  const held = isTrustedAuthOff(before) ? undefined : keyOf(before, orgId, ports);
+  const held = keyOf(before, orgId, ports);
   let result: { key: string; outcome: string };
-  if (held !== undefined && held !== currentKey) {
+  if (held !== undefined && held !== current.key) {
     ports.warn('ThoughtSpot already holds a key for the Org other than AWSCURRENT; storing it', {
       orgId,
     });
     result = { key: held, outcome: 'stored-key-thoughtspot-holds' };
   } else {
-    result = await newKey(orgId, before, currentKey, ports);
+    result = await newKey(orgId, before, current.key, ports);
   }
-  await ports.secrets.putPending(arn, versionId, inSameFormat(current, result.key));
+  await ports.secrets.putPending(arn, versionId, current.withKey(result.key));
   return { outcome: result.outcome };
 };
 
@@ -178,7 +181,7 @@ export const createSecret: StepFunction = async (target, ports) => {
 export const setSecret: StepFunction = async (target, ports) => {
   const pending = await pendingKey(target, ports);
   const level = await ports.trustedAuth.read(target.orgId);
-  const key = isTrustedAuthOff(level) ? undefined : keyOf(level, target.orgId, ports);
+  const key = keyOf(level, target.orgId, ports);
   if (key === undefined) {
     throw new RotationError(
       `ThoughtSpot lists no key for Org ${target.orgId}: trusted auth is off.`,
@@ -222,14 +225,26 @@ export const testSecret: StepFunction = async (target, ports) => {
 
 /** AWSCURRENT moves to the new version; the old one becomes AWSPREVIOUS. */
 export const finishSecret: StepFunction = async (target, ports) => {
-  if (target.currentVersionId === target.versionId) return { outcome: 'already-current' };
   await ports.secrets.moveCurrent(target.arn, target.versionId, target.currentVersionId);
   return { outcome: 'moved-awscurrent', fields: { previousVersionId: target.currentVersionId } };
 };
 
-export const STEPS: Readonly<Record<RotationStep, StepFunction>> = {
+const STEPS: Readonly<Record<RotationStep, StepFunction>> = {
   createSecret,
   setSecret,
   testSecret,
   finishSecret,
 };
+
+/**
+ * The event's step. A token that already is AWSCURRENT finished its rotation: every
+ * step, a late retry of any of them included, then does nothing.
+ */
+export async function runStep(
+  step: RotationStep,
+  target: RotationTarget,
+  ports: RotationPorts,
+): Promise<StepResult> {
+  if (target.currentVersionId === target.versionId) return { outcome: 'already-current' };
+  return STEPS[step](target, ports);
+}

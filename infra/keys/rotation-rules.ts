@@ -23,6 +23,9 @@ export const MIN_DAYS = 1;
 export const MAX_DAYS = 1000;
 export const MIN_HOURS_BETWEEN_ROTATIONS = 4;
 const HOURS_PER_DAY = 24;
+/** A rotation window (Duration) in whole hours; it may not run into the next UTC day. */
+export const MIN_WINDOW_HOURS = 1;
+export const MAX_WINDOW_HOURS = HOURS_PER_DAY;
 
 const EVERY = /^(\d{1,4})d$/;
 const WINDOW = /^(\d{1,2})h$/;
@@ -71,8 +74,10 @@ function days(every: string): number {
 
 function hoursOf(window: string): number {
   const value = Number(WINDOW.exec(window.trim())?.[1] ?? Number.NaN);
-  if (!(value >= 1 && value <= HOURS_PER_DAY)) {
-    refuse(`--window takes whole hours from 1 to ${HOURS_PER_DAY}, written like 2h`);
+  if (!(value >= MIN_WINDOW_HOURS && value <= MAX_WINDOW_HOURS)) {
+    refuse(
+      `--window takes whole hours from ${MIN_WINDOW_HOURS} to ${MAX_WINDOW_HOURS}, written like 2h`,
+    );
   }
   return value;
 }

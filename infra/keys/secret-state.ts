@@ -3,16 +3,10 @@ import {
   type DescribeSecretCommandOutput,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { AWSCURRENT, AWSPENDING } from '../../functions/rotate/secret-versions.js';
 import { isoDate } from './context.js';
 import { CommandFailedError, isAwsError } from './errors.js';
 
-/** An Org secret's metadata (DescribeSecret), and what its staging labels say. Never a value. */
-
-export { AWSCURRENT, AWSPENDING };
-export const AWSPREVIOUS = 'AWSPREVIOUS';
-
-export type Stages = Record<string, string[]> | undefined;
+/** An Org secret's metadata (DescribeSecret). Never a value. */
 
 /** DescribeSecret, or undefined when there is no such secret. */
 export async function describeSecret(
@@ -46,14 +40,4 @@ export async function describeLiveSecret(
     );
   }
   return described;
-}
-
-/** The version that carries `stage`, if any. */
-export const versionWith = (stages: Stages, stage: string): string | undefined =>
-  Object.entries(stages ?? {}).find(([, labels]) => labels.includes(stage))?.[0];
-
-/** A rotation is under way: AWSPENDING on a version other than AWSCURRENT's (SPEC §5). */
-export function pendingVersion(stages: Stages): string | undefined {
-  const pending = versionWith(stages, AWSPENDING);
-  return pending !== undefined && pending !== versionWith(stages, AWSCURRENT) ? pending : undefined;
 }

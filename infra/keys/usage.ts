@@ -1,7 +1,13 @@
-import { DEFAULTS } from '../../functions/lib/config-rules.cjs';
-import { DEFAULT_ADMIN_SECRET_ID } from '../../functions/rotate/config.js';
+import { DEFAULTS, ROTATION_DEFAULTS } from '../../functions/lib/config-rules.cjs';
 import { DEFAULT_WAIT_SECONDS } from './commands/rotate.js';
 import { FUNCTION_ARN_VARIABLE } from './commands/schedule.js';
+import {
+  MAX_DAYS,
+  MAX_WINDOW_HOURS,
+  MIN_DAYS,
+  MIN_HOURS_BETWEEN_ROTATIONS,
+  MIN_WINDOW_HOURS,
+} from './rotation-rules.js';
 
 /** The help text: `npm run keys -- help`, and after an unknown command or flag. */
 export const USAGE = `Manage the per-Org ThoughtSpot secret keys in AWS Secrets Manager.
@@ -41,9 +47,9 @@ Commands:
       to the new version, or what is left and what to do.
   schedule --org N (--every Nd | --cron EXPR [--window Wh]) [--function-arn ARN]
   schedule --org N --off
-      Turn scheduled rotation on: every N days (1-1000), or a Secrets Manager
+      Turn scheduled rotation on: every N days (${MIN_DAYS}-${MAX_DAYS}), or a Secrets Manager
       schedule expression in UTC, e.g. 'cron(0 4 ? * SUN *)' (0 minutes, year *)
-      or 'rate(10 days)', at most every 4 hours, with an optional window (1-24h).
+      or 'rate(10 days)', at most every ${MIN_HOURS_BETWEEN_ROTATIONS} hours, with an optional window (${MIN_WINDOW_HOURS}-${MAX_WINDOW_HOURS}h).
       Does not rotate now (RotateImmediately false); Secrets Manager checks the
       setup once with testSecret. --function-arn defaults to ${FUNCTION_ARN_VARIABLE},
       then to the function already set. --off turns it off (CancelRotateSecret).
@@ -57,7 +63,7 @@ AWS_REGION, ...), AWS_ENDPOINT_URL_SECRETS_MANAGER (another endpoint),
 SECRET_ID_TEMPLATE (default ${DEFAULTS.SECRET_ID_TEMPLATE}); verify, sync and
 status also read THOUGHTSPOT_HOST and THOUGHTSPOT_TIMEOUT_MS, verify
 FALLBACK_TO_PRIMARY_ORG, sync and status THOUGHTSPOT_ADMIN_SECRET_ID (default
-${DEFAULT_ADMIN_SECRET_ID}: JSON {"username", "password"}); schedule reads
+${ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID}: JSON {"username", "password"}); schedule reads
 ${FUNCTION_ARN_VARIABLE} (the rotation function's ARN, from the stack outputs).
 
 Exit codes: 0 done, 1 failed (AWS error, key refused, verify failed, an Org

@@ -3,11 +3,10 @@
 // label sits on one version at most; moving AWSCURRENT puts AWSPREVIOUS on the
 // version it left; a version may exist without a value (the AWSPENDING
 // placeholder RotateSecret registers); a version's value never changes.
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../functions/lib/secret-stages.js';
 import { AwsError } from './secrets-manager-inputs.js';
 
-export const AWSCURRENT = 'AWSCURRENT';
-export const AWSPENDING = 'AWSPENDING';
-export const AWSPREVIOUS = 'AWSPREVIOUS';
+export { AWSCURRENT, AWSPENDING, AWSPREVIOUS };
 
 export interface SecretVersion {
   readonly id: string;

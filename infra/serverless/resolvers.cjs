@@ -16,18 +16,17 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire } = require('node:module');
 const {
+  adminSecretIdProblem,
   INTEGER_LIMITS,
   integerWithin,
   isLoopbackHost,
   maxThoughtSpotTimeoutMs,
   SECRET_LOOKUP_BUDGET_MS,
-  SECRET_NAME_CHARS,
   secretIdTemplateProblem,
   secretNamePrefix: templatePrefix,
 } = require('../../functions/lib/config-rules.cjs');
 
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-const SECRET_ARN_START = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 const fail = (param, message) => {
@@ -119,22 +118,17 @@ const iamStatements = async ({ resolveVariable }) => {
 /**
  * The admin secret's ARN pattern: a name gets `-??????` (the six characters Secrets
  * Manager appends, and nothing more), an ARN is taken as it is. It must lie outside
- * the Org secrets' prefix, or the token function could read the admin password.
+ * the Org secrets' prefix (adminSecretIdProblem, which the rotation function applies
+ * at cold start too), and an ARN in the stack's region.
  */
 const adminSecretArn = async (resolveVariable, orgPrefix) => {
   const id = await param(resolveVariable, 'thoughtspotAdminSecretId');
+  const formProblem = adminSecretIdProblem(id, undefined);
+  if (formProblem !== undefined) fail('thoughtspotAdminSecretId', `${formProblem}, got "${id}"`);
   const isArn = id.startsWith('arn:');
-  const name = id.replace(SECRET_ARN_START, '');
-  if (name === '' || !SECRET_NAME_CHARS.test(name) || (isArn && name === id)) {
-    fail('thoughtspotAdminSecretId', `must be a Secrets Manager secret name or ARN, got "${id}"`);
-  }
   if (isArn) await assertSameRegion('thoughtspotAdminSecretId', id, resolveVariable);
-  if (name.startsWith(orgPrefix)) {
-    fail(
-      'thoughtspotAdminSecretId',
-      `must not start with the Org secrets' prefix "${orgPrefix}": the token function may read those`,
-    );
-  }
+  const prefixProblem = adminSecretIdProblem(id, orgPrefix);
+  if (prefixProblem !== undefined) fail('thoughtspotAdminSecretId', prefixProblem);
   return isArn
     ? id
     : {
@@ -327,7 +321,6 @@ module.exports = {
   thoughtspotTimeoutMs,
   alarmTopicArn,
   orgSecretNamePrefix,
-  secretNamePrefix,
   tokenPolicy,
   DEFAULT_TOKEN_POLICY_FILE,
 };

@@ -19,7 +19,6 @@ declare const resolvers: {
   thoughtspotTimeoutMs: (context: ResolverContext) => Promise<string>;
   alarmTopicArn: (context: ResolverContext) => Promise<string>;
   orgSecretNamePrefix: (context: ResolverContext) => Promise<string>;
-  secretNamePrefix: (template: string) => string;
   /** TOKEN_POLICY: the minified JSON of the file param tokenPolicyFile names, checked; '' for none. */
   tokenPolicy: (context: ResolverContext) => Promise<string>;
   /** tokenPolicyFile's default, the one policy file that may be absent. */

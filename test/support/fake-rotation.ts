@@ -11,7 +11,7 @@ import {
   rotationTarget,
 } from '../../functions/rotate/rotation-target.js';
 import type { SecretVersionsPort } from '../../functions/rotate/secret-versions.js';
-import { type RotationPorts, STEPS } from '../../functions/rotate/steps.js';
+import { type RotationPorts, runStep } from '../../functions/rotate/steps.js';
 import { AWSCURRENT, AWSPENDING, SecretVersions } from '../../infra/local/secret-versions.js';
 import { TrustedAuthKeys } from '../../infra/local/thoughtspot-keys.js';
 import { fakeKey } from './fixtures.js';
@@ -164,7 +164,7 @@ export function fakeWorld(options: WorldOptions = {}) {
       ClientRequestToken: token,
     });
     const target = await rotationTarget(event, secrets, 'thoughtspot/trusted-auth/org/{orgId}');
-    return target.finished ? { outcome: 'already-current' } : STEPS[step](target, ports);
+    return runStep(step, target, ports);
   }
 
   /** The four steps in order, as Secrets Manager runs (and re-runs) a rotation. */

@@ -7,6 +7,7 @@ import {
   type AdminSession,
   createThoughtSpotAdmin,
   levelOf,
+  trustedAuthKey,
 } from '../../functions/lib/thoughtspot.js';
 import { errorTexts, rejection } from '../support/errors.js';
 import {
@@ -188,6 +189,18 @@ describe('search', () => {
 
     expect(error).toBeInstanceOf(ThoughtSpotError);
     expect(errorTexts(error)).not.toContain('leaky-key');
+  });
+});
+
+describe('trustedAuthKey', () => {
+  it('is the first key listed while trusted auth is on', () => {
+    expect(trustedAuthKey({ authStatus: 'ENABLED', keys: ['first', 'second'] })).toBe('first');
+    expect(trustedAuthKey({ authStatus: undefined, keys: ['only'] })).toBe('only');
+  });
+
+  it('is none when trusted auth is off: DISABLED, or no key', () => {
+    expect(trustedAuthKey({ authStatus: 'DISABLED', keys: ['left-over'] })).toBeUndefined();
+    expect(trustedAuthKey({ authStatus: 'ENABLED', keys: [] })).toBeUndefined();
   });
 });
 

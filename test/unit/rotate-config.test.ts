@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/lib/config.js';
+import { ROTATION_DEFAULTS } from '../../functions/lib/config-rules.cjs';
 import { SecretValueError } from '../../functions/lib/errors.js';
 import { secretIdFor } from '../../functions/lib/secret-keys.js';
 import { orgIdOfSecretName } from '../../functions/lib/secret-names.js';
-import { DEFAULT_ADMIN_SECRET_ID, loadRotationConfig } from '../../functions/rotate/config.js';
+import { loadRotationConfig } from '../../functions/rotate/config.js';
 import { parseRotationEvent } from '../../functions/rotate/rotation-target.js';
-import { inSameFormat } from '../../functions/rotate/secret-format.js';
+import { inSameFormat, readStoredValue } from '../../functions/rotate/secret-format.js';
 import { errorTexts, rejection, thrownAs } from '../support/errors.js';
 import { fakeKey } from '../support/fixtures.js';
 
@@ -17,10 +18,10 @@ describe('loadRotationConfig', () => {
       thoughtSpotHost: HOST,
       secretIdTemplate: 'thoughtspot/trusted-auth/org/{orgId}',
       thoughtSpotTimeoutMs: 5000,
-      adminSecretId: DEFAULT_ADMIN_SECRET_ID,
+      adminSecretId: ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID,
       rotationTestUser: undefined,
     });
-    expect(DEFAULT_ADMIN_SECRET_ID).toBe('thoughtspot/trusted-auth/admin');
+    expect(ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID).toBe('thoughtspot/trusted-auth/admin');
   });
 
   it('reads THOUGHTSPOT_ADMIN_SECRET_ID (a name or an ARN) and ROTATION_TEST_USER verbatim', () => {
@@ -42,7 +43,7 @@ describe('loadRotationConfig', () => {
       ROTATION_TEST_USER: '',
     });
 
-    expect(config.adminSecretId).toBe(DEFAULT_ADMIN_SECRET_ID);
+    expect(config.adminSecretId).toBe(ROTATION_DEFAULTS.THOUGHTSPOT_ADMIN_SECRET_ID);
     expect(config.rotationTestUser).toBeUndefined();
   });
 
@@ -60,6 +61,56 @@ describe('loadRotationConfig', () => {
       /THOUGHTSPOT_ADMIN_SECRET_ID must be a Secrets Manager secret name or ARN/,
     );
     expect(message).toMatch(/ROTATION_TEST_USER has leading or trailing whitespace/);
+  });
+
+  it("refuses an admin secret inside the Org secrets' prefix, as the deployment does", () => {
+    const { message } = thrownAs(ConfigError, () =>
+      loadRotationConfig({
+        THOUGHTSPOT_HOST: HOST,
+        SECRET_ID_TEMPLATE: 'ts/{orgId}',
+        THOUGHTSPOT_ADMIN_SECRET_ID:
+          'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ts/admin-AbCdEf',
+      }),
+    );
+
+    expect(message).toBe(
+      'Invalid configuration: THOUGHTSPOT_ADMIN_SECRET_ID must not start with the Org secrets\' prefix "ts/": the token function may read those',
+    );
+  });
+
+  it('refuses a name that is not a secret name or a Secrets Manager ARN', () => {
+    for (const id of [
+      'ts/*',
+      'name:with:colons',
+      'arn:aws:ssm:us-east-1:123456789012:parameter/x',
+    ]) {
+      const { message } = thrownAs(ConfigError, () =>
+        loadRotationConfig({ THOUGHTSPOT_HOST: HOST, THOUGHTSPOT_ADMIN_SECRET_ID: id }),
+      );
+      expect(message).toMatch(
+        /THOUGHTSPOT_ADMIN_SECRET_ID must be a Secrets Manager secret name or ARN$/,
+      );
+    }
+  });
+
+  it('reads only its own variables: a token-only variable that is wrong does not stop it', () => {
+    const config = loadRotationConfig({
+      THOUGHTSPOT_HOST: HOST,
+      TOKEN_POLICY: '{not json',
+      ORG_MAP: '[]',
+    });
+
+    expect(config.thoughtSpotHost).toBe(HOST);
+  });
+
+  it('lists the problems as "NAME message", the shared variables first', () => {
+    const { message } = thrownAs(ConfigError, () =>
+      loadRotationConfig({ THOUGHTSPOT_TIMEOUT_MS: '5', ROTATION_TEST_USER: ' padded' }),
+    );
+
+    expect(message).toMatch(
+      /^Invalid configuration: THOUGHTSPOT_HOST is required; THOUGHTSPOT_TIMEOUT_MS must be an integer from 100 to \d+; ROTATION_TEST_USER /,
+    );
   });
 });
 
@@ -108,6 +159,19 @@ describe('inSameFormat', () => {
       expect(error).toBeInstanceOf(SecretValueError);
       expect(errorTexts(error)).not.toContain(secret);
     }
+  });
+});
+
+describe('readStoredValue', () => {
+  it("reads the key and stores a new one in the value's format, bare or JSON", () => {
+    const oldKey = fakeKey('old');
+    const bare = readStoredValue(`  ${oldKey}\n`);
+    const json = readStoredValue(JSON.stringify({ note: 'prod', secret_key: oldKey }));
+
+    expect(bare.key).toBe(oldKey);
+    expect(bare.withKey('new-key')).toBe('new-key');
+    expect(json.key).toBe(oldKey);
+    expect(json.withKey('new-key')).toBe(JSON.stringify({ note: 'prod', secret_key: 'new-key' }));
   });
 });
 

@@ -172,6 +172,13 @@ function parseSettings(body: string): TrustedAuthSettings {
 export const isTrustedAuthOff = (level: TrustedAuthLevel): boolean =>
   level.authStatus === 'DISABLED' || level.keys.length === 0;
 
+/**
+ * The level's key, undefined when trusted auth is off. More than one key is not
+ * documented: the first listed is the one, and callers that see more say so.
+ */
+export const trustedAuthKey = (level: TrustedAuthLevel): string | undefined =>
+  isTrustedAuthOff(level) ? undefined : level.keys[0];
+
 /** The level of `orgId` in a search answer: `cluster_preferences` for Org 0, else the Org's entry. */
 export function levelOf(
   settings: TrustedAuthSettings,

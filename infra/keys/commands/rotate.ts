@@ -5,20 +5,19 @@ import {
   RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { integerOption, orgIdOption, parseCommandArgs } from '../args.js';
-import type { Command, CommandContext } from '../context.js';
-import { CommandFailedError, isAwsError } from '../errors.js';
-import { secretNames } from '../secret-names.js';
 import {
   AWSCURRENT,
   AWSPENDING,
   AWSPREVIOUS,
-  describeLiveSecret,
-  describeSecret,
   pendingVersion,
   type Stages,
   versionWith,
-} from '../secret-state.js';
+} from '../../../functions/lib/secret-stages.js';
+import { integerOption, orgIdOption, parseCommandArgs } from '../args.js';
+import type { Command, CommandContext } from '../context.js';
+import { CommandFailedError, isAwsError } from '../errors.js';
+import { secretNames } from '../secret-names.js';
+import { describeLiveSecret, describeSecret } from '../secret-state.js';
 
 /**
  * rotate: one rotation now, by the secret's configured rotation function

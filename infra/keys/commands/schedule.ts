@@ -3,12 +3,13 @@ import {
   RotateSecretCommand,
   type RotationRulesType,
 } from '@aws-sdk/client-secrets-manager';
+import { pendingVersion } from '../../../functions/lib/secret-stages.js';
 import { orgIdOption, parseCommandArgs } from '../args.js';
 import { type Command, type CommandContext, isoDate } from '../context.js';
 import { CommandFailedError, UsageError } from '../errors.js';
 import { describeRules, rotationRulesFrom } from '../rotation-rules.js';
 import { secretNames } from '../secret-names.js';
-import { describeLiveSecret, describeSecret, pendingVersion } from '../secret-state.js';
+import { describeLiveSecret, describeSecret } from '../secret-state.js';
 
 /**
  * schedule: scheduled rotation on (RotateSecret with the rotation function and

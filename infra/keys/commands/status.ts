@@ -1,11 +1,15 @@
 import type { RotationRulesType, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { isTrustedAuthOff, type TrustedAuthLevel } from '../../../functions/lib/thoughtspot.js';
+import { pendingVersion } from '../../../functions/lib/secret-stages.js';
+import {
+  isTrustedAuthOff,
+  type TrustedAuthLevel,
+  trustedAuthKey,
+} from '../../../functions/lib/thoughtspot.js';
 import { orgIdsOption, parseCommandArgs } from '../args.js';
 import type { Command } from '../context.js';
 import { listOrgSecrets, type OrgSecret } from '../org-secrets.js';
 import { describeRules } from '../rotation-rules.js';
 import { secretNames } from '../secret-names.js';
-import { pendingVersion } from '../secret-state.js';
 import { readStoredKey, sameKey } from '../stored-key.js';
 import { table } from '../table.js';
 import { orgsToCover, readTrustedAuth, THOUGHTSPOT_OPTIONS } from '../trusted-auth.js';
@@ -47,7 +51,7 @@ async function storedKeyState(
   level: TrustedAuthLevel | undefined,
   secret: OrgSecret | undefined,
 ): Promise<OrgStatus['storedKey']> {
-  const key = level && !isTrustedAuthOff(level) ? level.keys[0] : undefined;
+  const key = level === undefined ? undefined : trustedAuthKey(level);
   if (key === undefined || !secret || secret.entry.DeletedDate) return 'not-compared';
   const stored = await readStoredKey(client, secret.name);
   return stored.key !== undefined && sameKey(stored.key, key) ? 'match' : 'mismatch';

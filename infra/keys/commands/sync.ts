@@ -3,14 +3,14 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { isTrustedAuthOff } from '../../../functions/lib/thoughtspot.js';
+import { pendingVersion } from '../../../functions/lib/secret-stages.js';
+import { trustedAuthKey } from '../../../functions/lib/thoughtspot.js';
 import { inSameFormat } from '../../../functions/rotate/secret-format.js';
 import { orgIdsOption, parseCommandArgs } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import { CommandFailedError } from '../errors.js';
 import { listOrgSecrets, type OrgSecret } from '../org-secrets.js';
 import { orgSecretDescription, secretNames } from '../secret-names.js';
-import { pendingVersion } from '../secret-state.js';
 import { readStoredKey, sameKey } from '../stored-key.js';
 import { table } from '../table.js';
 import {
@@ -47,8 +47,8 @@ interface OrgJob {
 async function syncOrg(job: OrgJob): Promise<string> {
   const { orgId, secretId, secret, client, dryRun } = job;
   const level = await job.view.read(orgId);
-  const key = level.keys[0];
-  if (isTrustedAuthOff(level) || key === undefined) return 'skipped (trusted auth off)';
+  const key = trustedAuthKey(level);
+  if (key === undefined) return 'skipped (trusted auth off)';
   if (level.keys.length > 1) {
     job.context.note(
       `note: ThoughtSpot lists ${level.keys.length} keys for Org ${orgId}; using the first`,
