@@ -3,6 +3,7 @@ import { GetSecretValueCommand, RotateSecretCommand } from '@aws-sdk/client-secr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
+import { DEFAULT_ROTATION_POLL_INTERVAL_MS } from '../../functions/lib/rotation-watch.js';
 import { parseSecretValue } from '../../functions/lib/secret-keys.js';
 import { METRIC } from '../../functions/token/request-metrics.js';
 import { emfRecords } from '../support/emf.js';
@@ -30,7 +31,7 @@ const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:test-rotate-k
 const KEYLESS_MS = 400;
 const PENDING_ONLY_MS = 400;
 /** rotation-watch.ts: looks at one secret start at least this far apart. */
-const POLL_MS = 250;
+const POLL_MS = DEFAULT_ROTATION_POLL_INTERVAL_MS;
 
 /** The function's service name and metrics namespace, for the dashboard's placeholders. */
 const SERVICE = 'thoughtspot-token-service-ride-through';

@@ -7,7 +7,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_TIMEOUT_SECONDS } from '../../functions/lib/config-rules.cjs';
 import { DEFAULT_ROTATION_POLL_INTERVAL_MS } from '../../functions/lib/rotation-watch.js';
-import { parseSecretValue } from '../../functions/lib/secret-keys.js';
+import {
+  DEFAULT_MIN_REFETCH_INTERVAL_MS,
+  parseSecretValue,
+} from '../../functions/lib/secret-keys.js';
 import type { HttpResponse } from '../../functions/token/responses.js';
 import {
   type FreshHandler,
@@ -82,7 +85,7 @@ const CONFIGURE_MS = 150;
 /** A short cache TTL, so cached keys also expire (and are re-read) mid-rotation. */
 const TTL_MS = 1000;
 /** functions/lib/secret-keys.ts: forced refetches of one secret at most this often. */
-const MIN_REFETCH_MS = 5000;
+const MIN_REFETCH_MS = DEFAULT_MIN_REFETCH_INTERVAL_MS;
 const POLL_MS = DEFAULT_ROTATION_POLL_INTERVAL_MS;
 
 const CLUSTER_KEY = fakeKey('cluster');

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import { DEFAULTS } from '../../../functions/lib/config-rules.cjs';
 import type { TokenEvent } from '../../../functions/token/event.js';
+import { MAX_BODY_BYTES } from '../../../functions/token/request.js';
 import type { HttpResponse } from '../../../functions/token/responses.js';
 import { httpApiEvent, iamCaller } from '../../../infra/local/lambda-events.js';
 import type { Environment } from '../../integration/support/environment.js';
@@ -17,8 +19,10 @@ import { specAllowsUsername } from './spec-username.js';
 
 export const ORG_MAP: Record<string, number> = { acme: 5, globex: 9, initech: 12 };
 export const ORG_NAMES = Object.keys(ORG_MAP);
-export const MAX_VALIDITY = 3600;
-export const MAX_BODY_BYTES = 8 * 1024;
+/** Both setups leave MAX_TOKEN_VALIDITY_SECONDS at its default. */
+export const MAX_VALIDITY = Number(DEFAULTS.MAX_TOKEN_VALIDITY_SECONDS);
+export { MAX_BODY_BYTES };
+/** functions/token/request.ts's refusal of a body above MAX_BODY_BYTES (SPEC §3). */
 export const SIZE_MESSAGE = `The body is larger than ${MAX_BODY_BYTES} bytes.`;
 const KNOWN_CLAIMS = ['email', 'sub', 'ts_org', 'orgs', 'name', 'groups'] as const;
 
