@@ -134,11 +134,38 @@ export function claimedUsername(value: unknown): string | undefined {
   return specAllowsUsername(name) ? name : undefined;
 }
 
-export function claimText(value: unknown): string {
-  if (Array.isArray(value)) return value.map(claimText).join('\n');
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-    ? String(value)
-    : '';
+/** A claim scalar's text: a string verbatim, a finite number as its decimal text. */
+const scalarText = (value: unknown): string | undefined =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : undefined;
+
+/**
+ * Every whole item a list claim (groups) could hold, under each reading the spec allows:
+ * a JSON array's items, or one value, which may also be a JSON array of strings or API
+ * Gateway's space-separated "[a b c]". A superset of the real answer, of whole items only:
+ * a group cut short or two run together is in none of them.
+ */
+export function possibleListItems(value: unknown): Set<string> {
+  if (Array.isArray(value)) {
+    return new Set(value.flatMap((item) => scalarText(item) ?? []));
+  }
+  const text = scalarText(value);
+  if (text === undefined) return new Set();
+  const items = new Set([text]);
+  if (text.startsWith('[') && text.endsWith(']')) {
+    for (const item of text.slice(1, -1).split(' ')) items.add(item);
+    try {
+      const json: unknown = JSON.parse(text);
+      if (Array.isArray(json))
+        for (const item of json) if (typeof item === 'string') items.add(item);
+    } catch {
+      // Not JSON: the space-separated reading above.
+    }
+  }
+  return items;
 }
 
 /** The body as the handler reads it (base64-decoded when flagged), parsed; undefined if not JSON. */
