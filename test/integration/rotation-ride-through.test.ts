@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { DEFAULT_ROTATION_POLL_INTERVAL_MS } from '../../functions/lib/rotation-watch.js';
 import { parseSecretValue } from '../../functions/lib/secret-keys.js';
 import { METRIC } from '../../functions/token/request-metrics.js';
+import { rotationWaits } from '../resilience/support/load-figures.js';
 import { emfRecords } from '../support/emf.js';
 import { type Environment, secretIdOf } from './support/environment.js';
 import { watchForLeaks } from './support/leak-watch.js';
@@ -127,14 +128,6 @@ describe('token requests during an automated rotation', () => {
   /** The one-container bound of rotation-watch.ts, for a rotation of `ms`, per secret. */
   const looksWithin = (ms: number) => Math.ceil(ms / POLL_MS) + 1;
 
-  /** The Org of each rotation-wait log line written so far in this test. */
-  const waitingOrgs = () =>
-    leaks
-      .logs()
-      .split('\n')
-      .filter((line) => line.includes('"rotationWaitMs"'))
-      .map((line) => (JSON.parse(line) as { rotationWaitMs: number; orgId: number }).orgId);
-
   it.each([
     ['an Org with its own key', 5, [5]],
     ['Org 0, whose key Org 9 borrows', 0, [0, 9]],
@@ -167,7 +160,9 @@ describe('token requests during an automated rotation', () => {
       const stored = await rotator.send(new GetSecretValueCommand({ SecretId: secretIdOf(orgId) }));
       expect(parseSecretValue(stored.SecretString)).toBe(newKey);
       // Exactly the callers whose key was rotating waited, and each wait was counted.
-      expect(new Set(waitingOrgs())).toEqual(new Set(waiting));
+      expect(new Set(rotationWaits(leaks.logs()).map((wait) => wait.orgId))).toEqual(
+        new Set(waiting),
+      );
       expect(leaks.logs()).toMatch(/"RotationWait":\s*\[?\d/);
       // Each wait was counted under the namespace and dimensions the on-call dashboard
       // graphs (test/template/dashboard.test.ts leaves this metric to this test).

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import {
   type SecretsManagerStandIn,
-  STAND_IN_AWS_ENV,
   startSecretsManagerStandIn,
 } from '../../../infra/local/secrets-manager-stand-in.js';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../../../infra/local/thoughtspot-stand-in.js';
 import { secretIdOf } from './environment.js';
 import { CLI_TEST_TIMEOUT_MS, keysCli } from './keys-cli-process.js';
+import { smClient } from './stand-in-clients.js';
 
 /**
  * `npm run keys` end to end: the CLI runs as a real child process (Node 22 + tsx),
@@ -80,14 +80,7 @@ export function useKeysCliStandIns(): void {
       clusterKey: CLUSTER_KEY,
       orgKeys: { 5: ORG5_KEY, 6: ORG6_KEY, 7: ORG7_KEY },
     });
-    sdk = new SecretsManagerClient({
-      region: 'us-east-1',
-      endpoint: sm.url,
-      credentials: {
-        accessKeyId: STAND_IN_AWS_ENV.AWS_ACCESS_KEY_ID,
-        secretAccessKey: STAND_IN_AWS_ENV.AWS_SECRET_ACCESS_KEY,
-      },
-    });
+    sdk = smClient(sm.url);
   });
 
   afterAll(async () => {
