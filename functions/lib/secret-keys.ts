@@ -77,6 +77,7 @@ export interface SecretKeysOptions
 export const PRIMARY_ORG_ID = 0;
 /** Deadline for one GetSecretValue, SDK retries included (config-rules.cjs). */
 export const DEFAULT_LOOKUP_TIMEOUT_MS = SECRET_LOOKUP_TIMEOUT_MS;
+export const DEFAULT_MIN_REFETCH_INTERVAL_MS = 5000;
 
 /** `{"secret_key": "..."}` or the bare key. */
 const JsonSecretSchema = z.object({ secret_key: z.string().check(z.trim(), z.minLength(1)) });
@@ -131,7 +132,7 @@ export function createSecretKeys(options: SecretKeysOptions): SecretKeys {
     secretCacheTtlMs,
     secretMaxStaleMs,
     lookupTimeoutMs = DEFAULT_LOOKUP_TIMEOUT_MS,
-    minRefetchIntervalMs = 5000,
+    minRefetchIntervalMs = DEFAULT_MIN_REFETCH_INTERVAL_MS,
     failureBackoffMs = 5000,
     rotationPollIntervalMs = DEFAULT_ROTATION_POLL_INTERVAL_MS,
     now = Date.now,

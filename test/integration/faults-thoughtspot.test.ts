@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_ATTEMPTS } from '../../functions/lib/thoughtspot/request-core.js';
 import type { ThoughtSpotFault } from '../../infra/local/thoughtspot-stand-in.js';
 import type { Environment } from './support/environment.js';
 import {
@@ -21,8 +22,8 @@ const matrix = watchFaultMatrix();
 const times = (count: number, fault: ThoughtSpotFault): ThoughtSpotFault[] =>
   Array.from({ length: count }, () => fault);
 
-/** ThoughtSpot's client makes at most this many attempts (functions/lib/thoughtspot.ts). */
-const MAX_ATTEMPTS = 3;
+/** ThoughtSpot's client makes at most this many attempts (functions/lib/thoughtspot/request-core.ts). */
+const MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 
 interface ThoughtSpotRow extends Expected {
   when: string;

@@ -2,7 +2,10 @@
 // real child process; its AWS SDK talks to the Secrets Manager stand-in, its admin
 // client to the ThoughtSpot stand-in, and the real rotation handler is registered
 // in this process as the rotation function of the ARN the CLI passes. One story,
-// in order: onboarding, a schedule, a rotation, a failed rotation, schedule off.
+// in order: onboarding, a schedule, a rotation, a failed rotation, schedule off. Each
+// step starts from where the one before left the world, so the steps are functions
+// that a single test runs in order (running one alone would fail); a refusal that
+// needs no earlier step is a test of its own.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,114 +100,240 @@ afterAll(async () => {
   expect(secretValues().filter((value) => logged.includes(value))).toEqual([]);
 });
 
-beforeEach(() => {
+/** Each test, and each step of the story, counts only its own calls. */
+function resetCalls() {
   world.sm.resetCalls();
   world.ts.resetCounters();
-});
+}
+beforeEach(resetCalls);
 
-describe('keys status, before onboarding', () => {
-  it('shows both sides per Org: trusted auth, secret, key match, rotation', async () => {
-    const run = await cli(['status']);
+/** Eleven CLI processes in a row: three tests' worth (the six steps used to have one each). */
+const STORY_TIMEOUT_MS = 3 * CLI_TEST_TIMEOUT_MS;
 
-    expect(run.code).toBe(0);
-    expect(rowOf(run.stdout, 0)).toEqual(['0', 'present', 'on', 'match', 'off', '-', '-', '-']);
-    expect(rowOf(run.stdout, 5)).toEqual(['5', 'missing', 'on', '-', 'off', '-', '-', '-']);
-    expect(rowOf(run.stdout, 6)).toEqual(['6', 'present', 'on', 'mismatch', 'off', '-', '-', '-']);
-    expect(rowOf(run.stdout, 7)).toEqual(['7', 'missing', 'off', '-', 'off', '-', '-', '-']);
-    expect(rowOf(run.stdout, 9)).toEqual(['9', 'present', 'unknown', '-', 'off', '-', '-', '-']);
-    expect(run.stderr).toContain("note: Org 6's stored key is not ThoughtSpot's: sync --org 6");
-    expect(run.stderr).toContain('note: Org 9: trusted auth unknown: auth/search lists no entry');
-    expect(world.sm.callCount('PutSecretValue') + world.sm.callCount('CreateSecret')).toBe(0);
+/**
+ * Step 1, keys status before onboarding: shows both sides per Org (trusted auth, secret,
+ * key match, rotation).
+ */
+async function statusBeforeOnboarding() {
+  const run = await cli(['status']);
+
+  expect(run.code).toBe(0);
+  expect(rowOf(run.stdout, 0)).toEqual(['0', 'present', 'on', 'match', 'off', '-', '-', '-']);
+  expect(rowOf(run.stdout, 5)).toEqual(['5', 'missing', 'on', '-', 'off', '-', '-', '-']);
+  expect(rowOf(run.stdout, 6)).toEqual(['6', 'present', 'on', 'mismatch', 'off', '-', '-', '-']);
+  expect(rowOf(run.stdout, 7)).toEqual(['7', 'missing', 'off', '-', 'off', '-', '-', '-']);
+  expect(rowOf(run.stdout, 9)).toEqual(['9', 'present', 'unknown', '-', 'off', '-', '-', '-']);
+  expect(run.stderr).toContain("note: Org 6's stored key is not ThoughtSpot's: sync --org 6");
+  expect(run.stderr).toContain('note: Org 9: trusted auth unknown: auth/search lists no entry');
+  expect(world.sm.callCount('PutSecretValue') + world.sm.callCount('CreateSecret')).toBe(0);
+}
+
+/**
+ * Step 2, keys sync: a dry run reports what would change and writes nothing; then sync
+ * creates, updates and leaves alone.
+ */
+async function sync() {
+  const org0Before = await describeSecret(0);
+
+  const dry = await cli(['sync', '--dry-run']);
+
+  expect(dry.code).toBe(0);
+  expect(rowOf(dry.stdout, 0)).toEqual(['0', secretIdOf(0), 'unchanged']);
+  expect(rowOf(dry.stdout, 5)).toEqual(['5', secretIdOf(5), 'would create']);
+  expect(rowOf(dry.stdout, 6)).toEqual(['6', secretIdOf(6), 'would update']);
+  expect(rowOf(dry.stdout, 7)).toEqual(['7', secretIdOf(7), 'skipped (trusted auth off)']);
+  expect(dry.stdout).toContain('Dry run: nothing was written.');
+  expect(world.sm.callCount('PutSecretValue') + world.sm.callCount('CreateSecret')).toBe(0);
+
+  const run = await cli(['sync']);
+
+  expect(run.code).toBe(0);
+  expect(rowOf(run.stdout, 0)?.[2]).toBe('unchanged');
+  expect(rowOf(run.stdout, 5)?.[2]).toMatch(new RegExp(`^created, version ${VERSION}$`));
+  expect(rowOf(run.stdout, 6)?.[2]).toMatch(new RegExp(`^updated, version ${VERSION}$`));
+  expect(rowOf(run.stdout, 7)?.[2]).toBe('skipped (trusted auth off)');
+  // Org 9 is not in ThoughtSpot's list: sync leaves its secret alone.
+  expect(rowOf(run.stdout, 9)).toBeUndefined();
+  expect(digest(await world.value(secretIdOf(5)))).toBe(digest(ORG5_KEY));
+  const org6 = JSON.parse((await world.value(secretIdOf(6))) ?? '{}');
+  expect({ ...org6, secret_key: digest(org6.secret_key) }).toEqual({
+    secret_key: digest(ORG6_KEY),
+    owner: 'infra',
   });
-});
+  expect((await describeSecret(0)).VersionIdsToStages).toEqual(org0Before.VersionIdsToStages);
+  expect(digest(await world.value(secretIdOf(9)))).toBe(digest(ORG9_KEY));
+  expect(world.sm.callCount('CreateSecret')).toBe(1);
+  expect(world.sm.callCount('PutSecretValue')).toBe(1);
+}
 
-describe('keys sync', () => {
-  it('dry run: reports what would change and writes nothing; then creates, updates and leaves alone', async () => {
-    const org0Before = await describeSecret(0);
+/**
+ * Step 3, keys schedule: checks the schedule before any AWS call, then turns rotation on
+ * without rotating.
+ */
+async function schedule() {
+  const bad = await cli(['schedule', '--org', '5', '--cron', 'cron(30 4 ? * SUN *)']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('error: --cron: Secrets Manager needs 0 in the minutes field');
+  expect(world.sm.calls).toHaveLength(0);
+  const before = await describeSecret(5);
 
-    const dry = await cli(['sync', '--dry-run']);
+  const every = await cli(['schedule', '--org', '5', '--every', '30d']);
+  const org0Cron = ['schedule', '--org', '0', '--cron', 'cron(0 4 ? * SUN *)', '--window', '2h'];
+  const noEnv = { env: { ROTATION_FUNCTION_ARN: undefined } };
+  const noArn = await cli(org0Cron, noEnv);
+  const cron = await cli([...org0Cron, '--function-arn', ROTATION_LAMBDA_ARN], noEnv);
 
-    expect(dry.code).toBe(0);
-    expect(rowOf(dry.stdout, 0)).toEqual(['0', secretIdOf(0), 'unchanged']);
-    expect(rowOf(dry.stdout, 5)).toEqual(['5', secretIdOf(5), 'would create']);
-    expect(rowOf(dry.stdout, 6)).toEqual(['6', secretIdOf(6), 'would update']);
-    expect(rowOf(dry.stdout, 7)).toEqual(['7', secretIdOf(7), 'skipped (trusted auth off)']);
-    expect(dry.stdout).toContain('Dry run: nothing was written.');
-    expect(world.sm.callCount('PutSecretValue') + world.sm.callCount('CreateSecret')).toBe(0);
-
-    const run = await cli(['sync']);
-
-    expect(run.code).toBe(0);
-    expect(rowOf(run.stdout, 0)?.[2]).toBe('unchanged');
-    expect(rowOf(run.stdout, 5)?.[2]).toMatch(new RegExp(`^created, version ${VERSION}$`));
-    expect(rowOf(run.stdout, 6)?.[2]).toMatch(new RegExp(`^updated, version ${VERSION}$`));
-    expect(rowOf(run.stdout, 7)?.[2]).toBe('skipped (trusted auth off)');
-    // Org 9 is not in ThoughtSpot's list: sync leaves its secret alone.
-    expect(rowOf(run.stdout, 9)).toBeUndefined();
-    expect(digest(await world.value(secretIdOf(5)))).toBe(digest(ORG5_KEY));
-    const org6 = JSON.parse((await world.value(secretIdOf(6))) ?? '{}');
-    expect({ ...org6, secret_key: digest(org6.secret_key) }).toEqual({
-      secret_key: digest(ORG6_KEY),
-      owner: 'infra',
-    });
-    expect((await describeSecret(0)).VersionIdsToStages).toEqual(org0Before.VersionIdsToStages);
-    expect(digest(await world.value(secretIdOf(9)))).toBe(digest(ORG9_KEY));
-    expect(world.sm.callCount('CreateSecret')).toBe(1);
-    expect(world.sm.callCount('PutSecretValue')).toBe(1);
+  expect(noArn.code).toBe(2);
+  expect(noArn.stderr).toContain('error: pass --function-arn ARN or set ROTATION_FUNCTION_ARN');
+  expect(every.code).toBe(0);
+  expect(every.stdout).toContain(
+    `Org 5: scheduled rotation of ${secretIdOf(5)} on: every 30 days, by ${ROTATION_LAMBDA_ARN}; next rotation from `,
+  );
+  expect(every.stdout).toContain('Not rotated now (RotateImmediately false)');
+  expect(cron.code).toBe(0);
+  expect(cron.stdout).toContain('on: cron(0 4 ? * SUN *) UTC, window 2h');
+  // Secrets Manager checks the setup: testSecret alone, with a copy of the current key.
+  expect(await world.sm.rotationSettled(secretIdOf(5))).toMatchObject({
+    status: 'succeeded',
+    mode: 'test',
   });
-});
-
-describe('keys schedule', () => {
-  it('checks the schedule before any AWS call, then turns rotation on without rotating', async () => {
-    const bad = await cli(['schedule', '--org', '5', '--cron', 'cron(30 4 ? * SUN *)']);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('error: --cron: Secrets Manager needs 0 in the minutes field');
-    expect(world.sm.calls).toHaveLength(0);
-    const before = await describeSecret(5);
-
-    const every = await cli(['schedule', '--org', '5', '--every', '30d']);
-    const org0Cron = ['schedule', '--org', '0', '--cron', 'cron(0 4 ? * SUN *)', '--window', '2h'];
-    const noEnv = { env: { ROTATION_FUNCTION_ARN: undefined } };
-    const noArn = await cli(org0Cron, noEnv);
-    const cron = await cli([...org0Cron, '--function-arn', ROTATION_LAMBDA_ARN], noEnv);
-
-    expect(noArn.code).toBe(2);
-    expect(noArn.stderr).toContain('error: pass --function-arn ARN or set ROTATION_FUNCTION_ARN');
-    expect(every.code).toBe(0);
-    expect(every.stdout).toContain(
-      `Org 5: scheduled rotation of ${secretIdOf(5)} on: every 30 days, by ${ROTATION_LAMBDA_ARN}; next rotation from `,
-    );
-    expect(every.stdout).toContain('Not rotated now (RotateImmediately false)');
-    expect(cron.code).toBe(0);
-    expect(cron.stdout).toContain('on: cron(0 4 ? * SUN *) UTC, window 2h');
-    // Secrets Manager checks the setup: testSecret alone, with a copy of the current key.
-    expect(await world.sm.rotationSettled(secretIdOf(5))).toMatchObject({
-      status: 'succeeded',
-      mode: 'test',
-    });
-    expect(await world.sm.rotationSettled(secretIdOf(0))).toMatchObject({ mode: 'test' });
-    const org5 = await describeSecret(5);
-    expect(org5).toMatchObject({
-      RotationEnabled: true,
-      RotationLambdaARN: ROTATION_LAMBDA_ARN,
-      RotationRules: { AutomaticallyAfterDays: 30 },
-      VersionIdsToStages: before.VersionIdsToStages,
-    });
-    expect(org5.LastRotatedDate).toBeUndefined();
-    const org0 = await describeSecret(0);
-    expect(org0.RotationRules).toEqual({
-      ScheduleExpression: 'cron(0 4 ? * SUN *)',
-      Duration: '2h',
-    });
-    expect(org0.NextRotationDate?.getUTCDay()).toBe(0);
-    expect(org0.NextRotationDate?.getUTCHours()).toBe(4);
-    expect(digest(world.ts.keyOf(5))).toBe(digest(ORG5_KEY));
-    expect(world.configureCalls()).toEqual([]);
+  expect(await world.sm.rotationSettled(secretIdOf(0))).toMatchObject({ mode: 'test' });
+  const org5 = await describeSecret(5);
+  expect(org5).toMatchObject({
+    RotationEnabled: true,
+    RotationLambdaARN: ROTATION_LAMBDA_ARN,
+    RotationRules: { AutomaticallyAfterDays: 30 },
+    VersionIdsToStages: before.VersionIdsToStages,
   });
-});
+  expect(org5.LastRotatedDate).toBeUndefined();
+  const org0 = await describeSecret(0);
+  expect(org0.RotationRules).toEqual({
+    ScheduleExpression: 'cron(0 4 ? * SUN *)',
+    Duration: '2h',
+  });
+  expect(org0.NextRotationDate?.getUTCDay()).toBe(0);
+  expect(org0.NextRotationDate?.getUTCHours()).toBe(4);
+  expect(digest(world.ts.keyOf(5))).toBe(digest(ORG5_KEY));
+  expect(world.configureCalls()).toEqual([]);
+}
 
-describe('keys rotate', () => {
-  it('refuses a secret whose rotation was never configured, pointing to schedule', async () => {
+/**
+ * Step 4, keys rotate: rotates now through the real rotation function and reports the new
+ * version.
+ */
+async function rotateNow() {
+  const before = await describeSecret(5);
+  const oldVersion = Object.keys(before.VersionIdsToStages ?? {}).find((id) =>
+    before.VersionIdsToStages?.[id]?.includes('AWSCURRENT'),
+  );
+
+  const run = await cli(['rotate', '--org', '5']);
+
+  expect(run.code).toBe(0);
+  const started = new RegExp(
+    `^Org 5: rotation of ${secretIdOf(5)} started by ${ROTATION_LAMBDA_ARN}; new version (${VERSION})$`,
+    'm',
+  ).exec(run.stdout);
+  const newVersion = started?.[1] ?? 'missing';
+  expect(run.stdout).toMatch(
+    new RegExp(
+      `^Org 5: rotated in \\d+\\.\\d s: AWSCURRENT moved from version ${oldVersion} to version ${newVersion} \\(AWSPREVIOUS: ${oldVersion}\\)$`,
+      'm',
+    ),
+  );
+  const after = await describeSecret(5);
+  expect(after.VersionIdsToStages?.[newVersion]).toContain('AWSCURRENT');
+  expect(after.VersionIdsToStages?.[oldVersion ?? '']).toEqual(['AWSPREVIOUS']);
+  expect(after.LastRotatedDate).toBeInstanceOf(Date);
+  // ThoughtSpot made a new key, and Secrets Manager holds it.
+  expect(world.configureCalls()).toEqual(['DISABLED', 'ENABLED']);
+  expect(digest(world.ts.keyOf(5))).not.toBe(digest(ORG5_KEY));
+  expect(digest(await storedKey(5))).toBe(digest(world.ts.keyOf(5)));
+  expect(digest(await storedKey(5, 'AWSPREVIOUS'))).toBe(digest(ORG5_KEY));
+}
+
+/**
+ * Step 5, keys rotate: reports a rotation that does not finish in time, with what is left
+ * and what to do.
+ */
+async function rotationThatDoesNotFinish() {
+  const keyBefore = world.ts.keyOf(5);
+  const current = await storedKey(5);
+  world.ts.setOldCluster(true);
+
+  const run = await cli(['rotate', '--org', '5', '--wait-seconds', '2']);
+  world.ts.setOldCluster(false);
+
+  expect(run.code).toBe(1);
+  const version = new RegExp(`new version (${VERSION})`).exec(run.stdout)?.[1] ?? 'missing';
+  expect(run.stderr).toContain(
+    `error: Org 5: the rotation of ${secretIdOf(5)} (version ${version}) did not finish within 2 s`,
+  );
+  expect(run.stderr).toContain('No new key is stored yet: createSecret has not succeeded');
+  expect(run.stderr).toContain(
+    `aws secretsmanager update-secret-version-stage --secret-id ${secretIdOf(5)} --version-stage AWSPENDING --remove-from-version-id ${version}`,
+  );
+  expect(await world.sm.rotationSettled(secretIdOf(5))).toMatchObject({
+    status: 'failed',
+    failedStep: 'createSecret',
+  });
+  expect((await describeSecret(5)).VersionIdsToStages?.[version]).toEqual(['AWSPENDING']);
+  expect(digest(await storedKey(5))).toBe(digest(current));
+  expect(digest(world.ts.keyOf(5))).toBe(digest(keyBefore));
+}
+
+/**
+ * Step 6, keys schedule --off, then status --json: turns rotation off, names the AWSPENDING
+ * label left behind, and status shows it all.
+ */
+async function scheduleOffThenStatusJson() {
+  const pending = Object.entries((await describeSecret(5)).VersionIdsToStages ?? {}).find(
+    ([, stages]) => stages.includes('AWSPENDING'),
+  )?.[0];
+
+  const off = await cli(['schedule', '--org', '5', '--off']);
+  const status = await cli(['status', '--json']);
+
+  expect(off.code).toBe(0);
+  expect(off.stdout.trim()).toBe(
+    `Org 5: scheduled rotation of ${secretIdOf(5)} turned off; the stored key stays as it is`,
+  );
+  expect(off.stderr).toContain(`--remove-from-version-id ${pending}`);
+  expect((await describeSecret(5)).RotationEnabled).toBe(false);
+
+  expect(status.code).toBe(0);
+  const { orgs } = JSON.parse(status.stdout) as { orgs: OrgStatus[] };
+  const byOrg = new Map(orgs.map((org) => [org.orgId, org]));
+  expect([...byOrg.keys()]).toEqual([0, 5, 6, 7, 9]);
+  expect(byOrg.get(0)).toMatchObject({
+    trustedAuth: 'on',
+    secret: 'present',
+    storedKey: 'match',
+    rotation: {
+      enabled: true,
+      inProgress: false,
+      rules: { ScheduleExpression: 'cron(0 4 ? * SUN *)', Duration: '2h' },
+      lastRotated: null,
+    },
+  });
+  expect(byOrg.get(0)?.rotation.nextRotation).toMatch(/T04:00:00\.000Z$/);
+  expect(byOrg.get(5)).toMatchObject({
+    secretName: secretIdOf(5),
+    storedKey: 'match',
+    rotation: { enabled: false, inProgress: true, rules: { AutomaticallyAfterDays: 30 } },
+  });
+  expect(byOrg.get(5)?.rotation.lastRotated).toMatch(/^\d{4}-\d\d-\d\dT/);
+  expect(byOrg.get(6)).toMatchObject({ storedKey: 'match', rotation: { enabled: false } });
+  expect(byOrg.get(7)).toMatchObject({
+    trustedAuth: 'off',
+    secret: 'missing',
+    storedKey: 'not-compared',
+  });
+  expect(byOrg.get(9)).toMatchObject({ trustedAuth: 'unknown', storedKey: 'not-compared' });
+}
+
+describe('keys status, sync, schedule, rotate and schedule --off', () => {
+  it('refuses to rotate a secret whose rotation was never configured, pointing to schedule', async () => {
     const run = await cli(['rotate', '--org', '6']);
 
     expect(run.code).toBe(1);
@@ -214,108 +343,27 @@ describe('keys rotate', () => {
     expect(world.sm.callCount('RotateSecret')).toBe(0);
   });
 
-  it('rotates now through the real rotation function and reports the new version', async () => {
-    const before = await describeSecret(5);
-    const oldVersion = Object.keys(before.VersionIdsToStages ?? {}).find((id) =>
-      before.VersionIdsToStages?.[id]?.includes('AWSCURRENT'),
-    );
-
-    const run = await cli(['rotate', '--org', '5']);
-
-    expect(run.code).toBe(0);
-    const started = new RegExp(
-      `^Org 5: rotation of ${secretIdOf(5)} started by ${ROTATION_LAMBDA_ARN}; new version (${VERSION})$`,
-      'm',
-    ).exec(run.stdout);
-    const newVersion = started?.[1] ?? 'missing';
-    expect(run.stdout).toMatch(
-      new RegExp(
-        `^Org 5: rotated in \\d+\\.\\d s: AWSCURRENT moved from version ${oldVersion} to version ${newVersion} \\(AWSPREVIOUS: ${oldVersion}\\)$`,
-        'm',
-      ),
-    );
-    const after = await describeSecret(5);
-    expect(after.VersionIdsToStages?.[newVersion]).toContain('AWSCURRENT');
-    expect(after.VersionIdsToStages?.[oldVersion ?? '']).toEqual(['AWSPREVIOUS']);
-    expect(after.LastRotatedDate).toBeInstanceOf(Date);
-    // ThoughtSpot made a new key, and Secrets Manager holds it.
-    expect(world.configureCalls()).toEqual(['DISABLED', 'ENABLED']);
-    expect(digest(world.ts.keyOf(5))).not.toBe(digest(ORG5_KEY));
-    expect(digest(await storedKey(5))).toBe(digest(world.ts.keyOf(5)));
-    expect(digest(await storedKey(5, 'AWSPREVIOUS'))).toBe(digest(ORG5_KEY));
-  });
-
-  it('reports a rotation that does not finish in time, with what is left and what to do', async () => {
-    const keyBefore = world.ts.keyOf(5);
-    const current = await storedKey(5);
-    world.ts.setOldCluster(true);
-
-    const run = await cli(['rotate', '--org', '5', '--wait-seconds', '2']);
-    world.ts.setOldCluster(false);
-
-    expect(run.code).toBe(1);
-    const version = new RegExp(`new version (${VERSION})`).exec(run.stdout)?.[1] ?? 'missing';
-    expect(run.stderr).toContain(
-      `error: Org 5: the rotation of ${secretIdOf(5)} (version ${version}) did not finish within 2 s`,
-    );
-    expect(run.stderr).toContain('No new key is stored yet: createSecret has not succeeded');
-    expect(run.stderr).toContain(
-      `aws secretsmanager update-secret-version-stage --secret-id ${secretIdOf(5)} --version-stage AWSPENDING --remove-from-version-id ${version}`,
-    );
-    expect(await world.sm.rotationSettled(secretIdOf(5))).toMatchObject({
-      status: 'failed',
-      failedStep: 'createSecret',
-    });
-    expect((await describeSecret(5)).VersionIdsToStages?.[version]).toEqual(['AWSPENDING']);
-    expect(digest(await storedKey(5))).toBe(digest(current));
-    expect(digest(world.ts.keyOf(5))).toBe(digest(keyBefore));
-  });
-});
-
-describe('keys schedule --off, then status --json', () => {
-  it('turns rotation off, names the AWSPENDING label left behind, and status shows it all', async () => {
-    const pending = Object.entries((await describeSecret(5)).VersionIdsToStages ?? {}).find(
-      ([, stages]) => stages.includes('AWSPENDING'),
-    )?.[0];
-
-    const off = await cli(['schedule', '--org', '5', '--off']);
-    const status = await cli(['status', '--json']);
-
-    expect(off.code).toBe(0);
-    expect(off.stdout.trim()).toBe(
-      `Org 5: scheduled rotation of ${secretIdOf(5)} turned off; the stored key stays as it is`,
-    );
-    expect(off.stderr).toContain(`--remove-from-version-id ${pending}`);
-    expect((await describeSecret(5)).RotationEnabled).toBe(false);
-
-    expect(status.code).toBe(0);
-    const { orgs } = JSON.parse(status.stdout) as { orgs: OrgStatus[] };
-    const byOrg = new Map(orgs.map((org) => [org.orgId, org]));
-    expect([...byOrg.keys()]).toEqual([0, 5, 6, 7, 9]);
-    expect(byOrg.get(0)).toMatchObject({
-      trustedAuth: 'on',
-      secret: 'present',
-      storedKey: 'match',
-      rotation: {
-        enabled: true,
-        inProgress: false,
-        rules: { ScheduleExpression: 'cron(0 4 ? * SUN *)', Duration: '2h' },
-        lastRotated: null,
-      },
-    });
-    expect(byOrg.get(0)?.rotation.nextRotation).toMatch(/T04:00:00\.000Z$/);
-    expect(byOrg.get(5)).toMatchObject({
-      secretName: secretIdOf(5),
-      storedKey: 'match',
-      rotation: { enabled: false, inProgress: true, rules: { AutomaticallyAfterDays: 30 } },
-    });
-    expect(byOrg.get(5)?.rotation.lastRotated).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(byOrg.get(6)).toMatchObject({ storedKey: 'match', rotation: { enabled: false } });
-    expect(byOrg.get(7)).toMatchObject({
-      trustedAuth: 'off',
-      secret: 'missing',
-      storedKey: 'not-compared',
-    });
-    expect(byOrg.get(9)).toMatchObject({ trustedAuth: 'unknown', storedKey: 'not-compared' });
-  });
+  it(
+    'onboard, schedule, rotate, fail a rotation, turn rotation off: the story in order',
+    async () => {
+      // 1. status before onboarding: both sides per Org, nothing written.
+      await statusBeforeOnboarding();
+      // 2. sync: a dry run writes nothing; then creates Org 5's secret, updates Org 6's.
+      resetCalls();
+      await sync();
+      // 3. schedule: a bad schedule refused before any AWS call; Orgs 5 and 0 on a schedule.
+      resetCalls();
+      await schedule();
+      // 4. rotate: Org 5 now, through the real rotation function.
+      resetCalls();
+      await rotateNow();
+      // 5. rotate on an old cluster: Org 5's rotation does not finish; AWSPENDING is left.
+      resetCalls();
+      await rotationThatDoesNotFinish();
+      // 6. schedule --off for Org 5, then status --json shows all of the above.
+      resetCalls();
+      await scheduleOffThenStatusJson();
+    },
+    STORY_TIMEOUT_MS,
+  );
 });

@@ -68,16 +68,28 @@ describe('startStandIns and loadFreshHandler', () => {
   it('puts back the environment it replaced', async () => {
     const standIns = await startStandIns({ keys: generateDevKeys([0]) });
     started.push(standIns);
-    process.env.THOUGHTSPOT_HOST = 'https://before.example.com';
-    delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+    // This process's own values, put back whatever happens below.
+    const saved = {
+      THOUGHTSPOT_HOST: process.env.THOUGHTSPOT_HOST,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER,
+    };
+    try {
+      process.env.THOUGHTSPOT_HOST = 'https://before.example.com';
+      delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
 
-    const { restoreEnv } = await loadFreshHandler(standIns.functionEnv);
-    expect(process.env.THOUGHTSPOT_HOST).toBe(standIns.thoughtSpotUrl);
-    restoreEnv();
+      const { restoreEnv } = await loadFreshHandler(standIns.functionEnv);
+      const during = process.env.THOUGHTSPOT_HOST;
+      restoreEnv();
 
-    expect(process.env.THOUGHTSPOT_HOST).toBe('https://before.example.com');
-    expect(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER).toBeUndefined();
-    delete process.env.THOUGHTSPOT_HOST;
+      expect(during).toBe(standIns.thoughtSpotUrl);
+      expect(process.env.THOUGHTSPOT_HOST).toBe('https://before.example.com');
+      expect(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER).toBeUndefined();
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it('starts no ThoughtSpot stand-in when a real cluster is named, and points the function there', async () => {

@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import * as z from 'zod';
+import { DEFAULT_ROTATION_POLL_INTERVAL_MS } from '../../functions/lib/rotation-watch.js';
 import { parseSecretValue } from '../../functions/lib/secret-keys.js';
+import { METRIC } from '../../functions/token/request-metrics.js';
+import { rotationWaits } from '../resilience/support/load-figures.js';
+import { emfRecords } from '../support/emf.js';
 import { type Environment, secretIdOf } from './support/environment.js';
 import { watchForLeaks } from './support/leak-watch.js';
 import { smClient } from './support/stand-in-clients.js';
@@ -25,7 +32,11 @@ const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:test-rotate-k
 const KEYLESS_MS = 400;
 const PENDING_ONLY_MS = 400;
 /** rotation-watch.ts: looks at one secret start at least this far apart. */
-const POLL_MS = 250;
+const POLL_MS = DEFAULT_ROTATION_POLL_INTERVAL_MS;
+
+/** The function's service name and metrics namespace, for the dashboard's placeholders. */
+const SERVICE = 'thoughtspot-token-service-ride-through';
+const NAMESPACE = 'ThoughtSpotTokenServiceRideThrough';
 
 const CALLERS = {
   ownKey: { email: 'alice@example.com', ts_org: '5' },
@@ -48,6 +59,7 @@ describe('token requests during an automated rotation', () => {
       orgKeys: { 5: ORG5_KEY },
       secrets: { 0: CLUSTER_KEY, 5: JSON.stringify({ secret_key: ORG5_KEY }) },
       users: [{ ...ADMIN, privileges: ['CONTROL_TRUSTED_AUTH'] }],
+      env: { POWERTOOLS_SERVICE_NAME: SERVICE, POWERTOOLS_METRICS_NAMESPACE: NAMESPACE },
     });
     rotation = testRotationFunction({
       smUrl: env.sm.url,
@@ -116,14 +128,6 @@ describe('token requests during an automated rotation', () => {
   /** The one-container bound of rotation-watch.ts, for a rotation of `ms`, per secret. */
   const looksWithin = (ms: number) => Math.ceil(ms / POLL_MS) + 1;
 
-  /** The Org of each rotation-wait log line written so far in this test. */
-  const waitingOrgs = () =>
-    leaks
-      .logs()
-      .split('\n')
-      .filter((line) => line.includes('"rotationWaitMs"'))
-      .map((line) => (JSON.parse(line) as { rotationWaitMs: number; orgId: number }).orgId);
-
   it.each([
     ['an Org with its own key', 5, [5]],
     ['Org 0, whose key Org 9 borrows', 0, [0, 9]],
@@ -156,8 +160,68 @@ describe('token requests during an automated rotation', () => {
       const stored = await rotator.send(new GetSecretValueCommand({ SecretId: secretIdOf(orgId) }));
       expect(parseSecretValue(stored.SecretString)).toBe(newKey);
       // Exactly the callers whose key was rotating waited, and each wait was counted.
-      expect(new Set(waitingOrgs())).toEqual(new Set(waiting));
+      expect(new Set(rotationWaits(leaks.logs()).map((wait) => wait.orgId))).toEqual(
+        new Set(waiting),
+      );
       expect(leaks.logs()).toMatch(/"RotationWait":\s*\[?\d/);
+      // Each wait was counted under the namespace and dimensions the on-call dashboard
+      // graphs (test/template/dashboard.test.ts leaves this metric to this test).
+      const graphed = dashboardRotationWait();
+      const counted = emfRecords(leaks.logs()).filter((record) =>
+        record.metrics.includes(METRIC.rotationWait),
+      );
+      expect(counted.length).toBeGreaterThan(0);
+      for (const record of counted) {
+        expect(record.namespace).toBe(graphed.namespace);
+        expect([...record.dimensions].sort()).toEqual(Object.keys(graphed.dimensions).sort());
+        for (const [name, value] of Object.entries(graphed.dimensions)) {
+          expect(record.values[name], name).toBe(value);
+        }
+      }
     },
   );
 });
+
+const DASHBOARD = new URL('../../infra/cloudformation/dashboard.yml', import.meta.url);
+const DashboardYamlSchema = z.object({
+  Resources: z.object({
+    OnCallDashboard: z.object({
+      Properties: z.object({ DashboardBody: z.object({ 'Fn::Sub': z.string() }) }),
+    }),
+  }),
+});
+const DashboardBodySchema = z.object({
+  widgets: z.array(
+    z.object({
+      properties: z.object({ metrics: z.array(z.array(z.unknown())).optional() }),
+    }),
+  ),
+});
+
+/**
+ * The namespace and dimensions (name → value) infra/cloudformation/dashboard.yml graphs
+ * RotationWait with, for a function whose service name and namespace are SERVICE and
+ * NAMESPACE. Every graph of it must agree.
+ */
+function dashboardRotationWait() {
+  const yaml = DashboardYamlSchema.parse(parseYaml(readFileSync(DASHBOARD, 'utf8')));
+  const source = yaml.Resources.OnCallDashboard.Properties.DashboardBody['Fn::Sub']
+    .replaceAll(`\${self:custom.metricsNamespace}`, NAMESPACE)
+    .replaceAll(`\${self:custom.powertoolsServiceName}`, SERVICE)
+    .replaceAll(/\$\{[^}]+\}/g, 'substituted');
+  const rows = DashboardBodySchema.parse(JSON.parse(source))
+    .widgets.flatMap((widget) => widget.properties.metrics ?? [])
+    .filter((row) => row[1] === METRIC.rotationWait);
+  const graphs = rows.map((row) => {
+    const [namespace, , ...rest] = row;
+    const pairs = rest.filter((item) => typeof item === 'string');
+    const dimensions = Object.fromEntries(
+      pairs.flatMap((name, index) => (index % 2 === 0 ? [[name, pairs[index + 1]]] : [])),
+    );
+    return { namespace, dimensions };
+  });
+  const [first] = graphs;
+  if (!first) throw new Error('the dashboard graphs no RotationWait');
+  for (const graph of graphs) expect(graph).toEqual(first);
+  return first;
+}

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULTS } from '../../functions/lib/config-rules.cjs';
+import { secretIdFor } from '../../functions/lib/secret-keys.js';
 import {
   type MintToken,
   TokenRejectedError,
@@ -51,13 +53,13 @@ export interface WorldOptions {
   orgId?: number;
   /** The secret's value format. */
   format?: 'bare' | 'json';
-  /** The secret's name (default: thoughtspot/trusted-auth/org/<orgId>). */
+  /** The secret's name (default: the default SECRET_ID_TEMPLATE's, for the Org). */
   name?: string;
 }
 
 export function fakeWorld(options: WorldOptions = {}) {
   const orgId = options.orgId ?? 5;
-  const name = options.name ?? `thoughtspot/trusted-auth/org/${orgId}`;
+  const name = options.name ?? secretIdFor(DEFAULTS.SECRET_ID_TEMPLATE, orgId);
   const initialKey = fakeKey(`org${orgId}`);
   const keys = new TrustedAuthKeys(orgId === 0 ? initialKey : fakeKey('cluster'), {}, {});
   if (orgId !== 0) keys.setKey(orgId, initialKey);
@@ -163,7 +165,7 @@ export function fakeWorld(options: WorldOptions = {}) {
       SecretId: SECRET_ARN,
       ClientRequestToken: token,
     });
-    const target = await rotationTarget(event, secrets, 'thoughtspot/trusted-auth/org/{orgId}');
+    const target = await rotationTarget(event, secrets, DEFAULTS.SECRET_ID_TEMPLATE);
     return runStep(step, target, ports);
   }
 

@@ -29,8 +29,9 @@ import { DEFAULT_PACKAGE_DIR } from './packaging.js';
 
 /**
  * Emitted only by a request that waits through a key rotation, which this test does not
- * drive: test/integration/rotation-ride-through.test.ts checks that emission (and its
- * `service` dimension, the only one it has) through a real rotation.
+ * drive: test/integration/rotation-ride-through.test.ts drives a real rotation and checks
+ * that each wait's EMF record carries exactly the namespace, dimensions and values that
+ * infra/cloudformation/dashboard.yml graphs RotationWait with.
  */
 const EMITTED_IN_ROTATION_TESTS: string[] = [METRIC.rotationWait];
 const LAMBDA_METRICS = ['Invocations', 'Errors', 'Duration', 'Throttles'];

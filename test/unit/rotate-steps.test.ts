@@ -300,7 +300,7 @@ describe('a rotation that fails part-way, then Secrets Manager’s retry of the 
 
   it.each(points)(
     '%s: converges with one DISABLED in all and trusted auth on',
-    async (_case, at, when) => {
+    async (_case, at, when, retriedCreate) => {
       // Prepare: the first search is not a failure point worth a crash; later ones are.
       const world = fakeWorld();
       const token = world.startRotation();
@@ -319,6 +319,7 @@ describe('a rotation that fails part-way, then Secrets Manager’s retry of the 
       const retried = await world.rotation(token);
 
       // Assess
+      expect(retried[0]).toBe(retriedCreate);
       expect(retried.at(-1)).toBe('moved-awscurrent');
       expect(world.configureCalls().filter((call) => call === 'DISABLED')).toEqual(['DISABLED']);
       expect(world.thoughtSpotKey()).toEqual(expect.any(String));

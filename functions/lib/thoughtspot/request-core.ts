@@ -98,12 +98,13 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /** Leave an attempt at least this long before the deadline, or don't start it. */
 const MIN_ATTEMPT_MS = 100;
+export const DEFAULT_MAX_ATTEMPTS = 3;
 
 export function createRequestCore(options: RequestCoreOptions): PostJson {
   const {
     host,
     timeoutMs,
-    maxAttempts = 3,
+    maxAttempts = DEFAULT_MAX_ATTEMPTS,
     backoffBaseMs = 100,
     fetch = globalThis.fetch,
     random = Math.random,

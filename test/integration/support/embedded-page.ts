@@ -1,4 +1,5 @@
 import { runInNewContext } from 'node:vm';
+import { waitFor } from './wait-for.js';
 
 /**
  * Runs the script of the ThoughtSpot stand-in's embedded page (`/`) in Node,
@@ -110,11 +111,12 @@ export async function runEmbeddedPage(
   runInNewContext(pageScript(html), sandbox);
 
   const state = sandbox.standIn as Record<string, unknown>;
-  const deadline = Date.now() + 5000;
-  while (!posted.some((message) => message.type === 'authInit') && state.error === null) {
-    if (Date.now() > deadline) throw new Error('the embedded page neither signed in nor failed');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(
+    () => posted.some((message) => message.type === 'authInit') || state.error !== null,
+    5000,
+  ).catch(() => {
+    throw new Error('the embedded page neither signed in nor failed');
+  });
   const element = (id: string) => {
     const found = elements.get(id);
     if (!found) throw new Error(`the embedded page has no #${id}`);

@@ -7,15 +7,9 @@ import {
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { loadFreshRotationHandler } from '../../../infra/local/fresh-handler.js';
 import { lambdaContext } from '../../../infra/local/lambda-events.js';
-import {
-  type RotationOutcome,
-  STAND_IN_AWS_ENV,
-  startSecretsManagerStandIn,
-} from '../../../infra/local/secrets-manager-stand-in.js';
-import {
-  startThoughtSpotStandIn,
-  type ThoughtSpotUser,
-} from '../../../infra/local/thoughtspot-stand-in.js';
+import type { RotationOutcome } from '../../../infra/local/secrets-manager-stand-in.js';
+import { startStandIns } from '../../../infra/local/stand-ins.js';
+import type { ThoughtSpotUser } from '../../../infra/local/thoughtspot-stand-in.js';
 import { secretIdOf } from './environment.js';
 import { smClient } from './stand-in-clients.js';
 
@@ -44,26 +38,25 @@ export interface RotationEnvironmentOptions {
 }
 
 export async function startRotationEnvironment(options: RotationEnvironmentOptions) {
-  const sm = await startSecretsManagerStandIn({
-    secrets: {
-      ...Object.fromEntries(
-        Object.entries(options.secrets).map(([orgId, value]) => [secretIdOf(Number(orgId)), value]),
-      ),
-      [ADMIN_SECRET_ID]: JSON.stringify({ username: ADMIN_USER, password: options.adminPassword }),
+  const secrets = Object.fromEntries(
+    Object.entries(options.secrets).map(([orgId, value]) => [secretIdOf(Number(orgId)), value]),
+  );
+  secrets[ADMIN_SECRET_ID] = JSON.stringify({
+    username: ADMIN_USER,
+    password: options.adminPassword,
+  });
+  const standIns = await startStandIns({
+    keys: { secrets, clusterKey: options.clusterKey, orgKeys: options.orgKeys ?? {} },
+    thoughtSpot: {
+      users: options.users ?? [
+        { username: ADMIN_USER, password: options.adminPassword, privileges: ['ADMINISTRATION'] },
+      ],
     },
   });
-  const ts = await startThoughtSpotStandIn({
-    clusterKey: options.clusterKey,
-    orgKeys: options.orgKeys ?? {},
-    users: options.users ?? [
-      { username: ADMIN_USER, password: options.adminPassword, privileges: ['ADMINISTRATION'] },
-    ],
-    oldCluster: options.oldCluster ?? false,
-  });
+  const { secretsManager: sm, thoughtSpot: ts } = standIns;
+  if (options.oldCluster) ts.setOldCluster(true);
   const env: Record<string, string> = {
-    ...STAND_IN_AWS_ENV,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url,
-    THOUGHTSPOT_HOST: ts.url,
+    ...standIns.functionEnv,
     POWERTOOLS_SERVICE_NAME: 'thoughtspot-token-service-rotation-test',
     ...options.env,
   };
@@ -121,7 +114,7 @@ export async function startRotationEnvironment(options: RotationEnvironmentOptio
     async close() {
       sm.registerRotationFunction(ROTATION_LAMBDA_ARN, undefined);
       client.destroy();
-      await Promise.all([sm.close(), ts.close()]);
+      await standIns.close();
       restoreEnv();
     },
   };

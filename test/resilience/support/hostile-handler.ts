@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import { DEFAULTS } from '../../../functions/lib/config-rules.cjs';
 import type { TokenEvent } from '../../../functions/token/event.js';
+import { MAX_BODY_BYTES } from '../../../functions/token/request.js';
 import type { HttpResponse } from '../../../functions/token/responses.js';
 import { httpApiEvent, iamCaller } from '../../../infra/local/lambda-events.js';
 import type { Environment } from '../../integration/support/environment.js';
@@ -17,8 +19,10 @@ import { specAllowsUsername } from './spec-username.js';
 
 export const ORG_MAP: Record<string, number> = { acme: 5, globex: 9, initech: 12 };
 export const ORG_NAMES = Object.keys(ORG_MAP);
-export const MAX_VALIDITY = 3600;
-export const MAX_BODY_BYTES = 8 * 1024;
+/** Both setups leave MAX_TOKEN_VALIDITY_SECONDS at its default. */
+export const MAX_VALIDITY = Number(DEFAULTS.MAX_TOKEN_VALIDITY_SECONDS);
+export { MAX_BODY_BYTES };
+/** functions/token/request.ts's refusal of a body above MAX_BODY_BYTES (SPEC §3). */
 export const SIZE_MESSAGE = `The body is larger than ${MAX_BODY_BYTES} bytes.`;
 const KNOWN_CLAIMS = ['email', 'sub', 'ts_org', 'orgs', 'name', 'groups'] as const;
 
@@ -130,11 +134,38 @@ export function claimedUsername(value: unknown): string | undefined {
   return specAllowsUsername(name) ? name : undefined;
 }
 
-export function claimText(value: unknown): string {
-  if (Array.isArray(value)) return value.map(claimText).join('\n');
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-    ? String(value)
-    : '';
+/** A claim scalar's text: a string verbatim, a finite number as its decimal text. */
+const scalarText = (value: unknown): string | undefined =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : undefined;
+
+/**
+ * Every whole item a list claim (groups) could hold, under each reading the spec allows:
+ * a JSON array's items, or one value, which may also be a JSON array of strings or API
+ * Gateway's space-separated "[a b c]". A superset of the real answer, of whole items only:
+ * a group cut short or two run together is in none of them.
+ */
+export function possibleListItems(value: unknown): Set<string> {
+  if (Array.isArray(value)) {
+    return new Set(value.flatMap((item) => scalarText(item) ?? []));
+  }
+  const text = scalarText(value);
+  if (text === undefined) return new Set();
+  const items = new Set([text]);
+  if (text.startsWith('[') && text.endsWith(']')) {
+    for (const item of text.slice(1, -1).split(' ')) items.add(item);
+    try {
+      const json: unknown = JSON.parse(text);
+      if (Array.isArray(json))
+        for (const item of json) if (typeof item === 'string') items.add(item);
+    } catch {
+      // Not JSON: the space-separated reading above.
+    }
+  }
+  return items;
 }
 
 /** The body as the handler reads it (base64-decoded when flagged), parsed; undefined if not JSON. */
