@@ -20,14 +20,16 @@ const WARM_REQUESTS = Number(process.env.BENCH_WARM_REQUESTS ?? 20_000);
 const WARM_UP = 2_000;
 const CONNECTION_REQUESTS = 1_000;
 
-// The goals, each the most its figure may be.
-const COLD_START_RATIO_GOAL = 1.25;
-const TTFT_RATIO_GOAL = 1.2;
-const WARM_P99_US_GOAL = 250;
-const SM_CALLS_10K_GOAL = 51;
-const SM_CALLS_BURST_GOAL = 2;
-const UPSTREAM_CONNECTIONS_1K_GOAL = 1;
-const UPSTREAM_TLS_HANDSHAKES_1K_GOAL = 1;
+/** The goals, each the most its figure may be. */
+const GOALS = {
+  cold_start_ratio: 1.25,
+  ttft_ratio: 1.2,
+  warm_p99_us: 250,
+  sm_calls_10k: 51,
+  sm_calls_burst: 2,
+  upstream_connections_1k: 1,
+  upstream_tls_handshakes_1k: 1,
+} as const;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (value: number | undefined) =>
@@ -69,7 +71,7 @@ try {
       'cold_start_ratio',
       fmt(cold.cold_start_ratio),
       '1 (floor)',
-      ...goal(cold.cold_start_ratio, COLD_START_RATIO_GOAL),
+      ...goal(cold.cold_start_ratio, GOALS.cold_start_ratio),
     ],
     [
       '  without --enable-source-maps',
@@ -79,13 +81,13 @@ try {
       '',
     ],
     ['ttft_ms', fmt(ttft.ttft_ms), `${fmt(ttft.floor_ttft_ms)} (floor)`, '', ''],
-    ['ttft_ratio', fmt(ttft.ttft_ratio), '1 (floor)', ...goal(ttft.ttft_ratio, TTFT_RATIO_GOAL)],
+    ['ttft_ratio', fmt(ttft.ttft_ratio), '1 (floor)', ...goal(ttft.ttft_ratio, GOALS.ttft_ratio)],
     ['warm_p50_us', fmt(warm.warm_p50_us), `${fmt(warm.naive_warm_p50_us)} (naive)`, '', ''],
     [
       'warm_p99_us',
       fmt(warm.warm_p99_us),
       `${fmt(warm.naive_warm_p99_us)} (naive)`,
-      ...goal(warm.warm_p99_us, WARM_P99_US_GOAL),
+      ...goal(warm.warm_p99_us, GOALS.warm_p99_us),
     ],
     [
       '  p99 of all requests pooled',
@@ -98,13 +100,13 @@ try {
       'sm_calls_10k',
       fmt(sm.sm_calls_10k),
       `${fmt(sm.naive_sm_calls_10k)} (naive)`,
-      ...goal(sm.sm_calls_10k, SM_CALLS_10K_GOAL, floorOf),
+      ...goal(sm.sm_calls_10k, GOALS.sm_calls_10k, floorOf),
     ],
     [
       'sm_calls_burst',
       fmt(sm.sm_calls_burst),
       `${fmt(sm.naive_sm_calls_burst)} (naive)`,
-      ...goal(sm.sm_calls_burst, SM_CALLS_BURST_GOAL, floorOf),
+      ...goal(sm.sm_calls_burst, GOALS.sm_calls_burst, floorOf),
     ],
   ];
   if (tls) {
@@ -113,13 +115,13 @@ try {
         'upstream_connections_1k',
         fmt(tls.upstream_connections_1k),
         `${fmt(tls.naive_upstream_connections_1k)} (naive)`,
-        ...goal(tls.upstream_connections_1k, UPSTREAM_CONNECTIONS_1K_GOAL, String),
+        ...goal(tls.upstream_connections_1k, GOALS.upstream_connections_1k, String),
       ],
       [
         'upstream_tls_handshakes_1k',
         fmt(tls.upstream_tls_handshakes_1k),
         `${fmt(tls.naive_upstream_tls_handshakes_1k)} (naive)`,
-        ...goal(tls.upstream_tls_handshakes_1k, UPSTREAM_TLS_HANDSHAKES_1K_GOAL, String),
+        ...goal(tls.upstream_tls_handshakes_1k, GOALS.upstream_tls_handshakes_1k, String),
       ],
       [
         '  back-to-back invocations',
